@@ -1,0 +1,255 @@
+//! Command-line interface: clap arguments → library calls → tables or JSON on stdout.
+//! No algorithm lives here; errors get their context (`anyhow`) and are printed by `main`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use pianura::features::FeatureMatrix;
+use pianura::graph::{AdjacencyGraph, Contiguity};
+use pianura::territory::{MunicipalityId, Territory};
+
+/// pianura: contiguous, homogeneous zones of municipalities for associated services.
+///
+/// With no --area, every command works on the embedded default: the 42 municipalities of the
+/// Bassa Bresciana districts (ambiti 8, 9, 10), ISTAT 2023 data (CC BY 4.0, ISTAT via
+/// openpolis).
+#[derive(Debug, Parser)]
+#[command(name = "pianura", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Adjacency graph: who borders whom, components, isolated municipalities.
+    ///
+    /// Example: pianura graph --contiguity rook --edges-out edges.csv
+    Graph(GraphArgs),
+    /// Feature table: mean, standard deviation and extremes of each feature.
+    ///
+    /// Example: pianura features --features-csv income.csv --json
+    Features(FeaturesArgs),
+}
+
+/// Where the municipalities come from.
+#[derive(Debug, Args)]
+struct AreaArgs {
+    /// Study area: a GeoJSON FeatureCollection, or a folder with units.csv + edges.csv
+    /// (or area.geojson). Default: the embedded Bassa Bresciana area.
+    #[arg(long, value_name = "PATH")]
+    area: Option<PathBuf>,
+    /// Extra features from a CSV with an `istat` column (repeatable); joined by ISTAT code.
+    #[arg(long = "features-csv", value_name = "FILE")]
+    features_csv: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct GraphArgs {
+    #[command(flatten)]
+    area: AreaArgs,
+    /// queen: polygons sharing at least a point; rook: sharing a stretch of border.
+    #[arg(long, value_enum, default_value_t = Contiguity::Queen)]
+    contiguity: Contiguity,
+    /// Print JSON instead of a summary.
+    #[arg(long)]
+    json: bool,
+    /// Also write the edges as CSV (a, b, border_m) to this file.
+    #[arg(long, value_name = "FILE")]
+    edges_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct FeaturesArgs {
+    #[command(flatten)]
+    area: AreaArgs,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Graph(args) => graph(args),
+        Command::Features(args) => features(args),
+    }
+}
+
+fn load_area(args: &AreaArgs) -> Result<(Territory, FeatureMatrix)> {
+    let territory = match &args.area {
+        Some(path) => Territory::load(path).context("cannot load the study area")?,
+        None => Territory::embedded_default(),
+    };
+    let mut features = FeatureMatrix::from_territory(&territory);
+    for path in &args.features_csv {
+        features = features
+            .join_csv(path, &territory)
+            .context("cannot join the extra features")?;
+    }
+    Ok((territory, features))
+}
+
+/// A municipality as JSON shows it.
+#[derive(Debug, Serialize)]
+struct UnitRef {
+    istat: String,
+    name: String,
+}
+
+fn unit_ref(t: &Territory, id: MunicipalityId) -> UnitRef {
+    let u = t.unit(id);
+    UnitRef { istat: u.istat.clone(), name: u.name.clone() }
+}
+
+/// `pianura graph --json`: a stable, documented shape (see README).
+#[derive(Debug, Serialize)]
+struct GraphReport {
+    area: String,
+    contiguity: Contiguity,
+    units: usize,
+    edges: usize,
+    components: usize,
+    component_sizes: Vec<usize>,
+    /// Members of every component but the largest (islands, exclaves).
+    minor_components: Vec<Vec<String>>,
+    isolated: Vec<String>,
+    mean_degree: f64,
+    min_degree: usize,
+    max_degree: usize,
+}
+
+fn graph(args: GraphArgs) -> Result<()> {
+    let (t, _) = load_area(&args.area)?;
+    let g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
+    let comps = g.components();
+    let istat = |id: &MunicipalityId| t.unit(*id).istat.clone();
+    let degrees: Vec<usize> = (0..t.len() as u32).map(|i| g.degree(MunicipalityId(i))).collect();
+    let report = GraphReport {
+        area: t.source.clone(),
+        contiguity: args.contiguity,
+        units: t.len(),
+        edges: g.edge_count(),
+        components: comps.len(),
+        component_sizes: comps.iter().map(Vec::len).collect(),
+        minor_components: comps.iter().skip(1).map(|c| c.iter().map(istat).collect()).collect(),
+        isolated: g.isolated().iter().map(istat).collect(),
+        mean_degree: g.mean_degree(),
+        min_degree: degrees.iter().copied().min().unwrap_or(0),
+        max_degree: degrees.iter().copied().max().unwrap_or(0),
+    };
+    if let Some(path) = &args.edges_out {
+        let mut csv = String::from("a,b,border_m\n");
+        for (a, b, len) in g.edges() {
+            let len = len.map(|m| format!("{m:.1}")).unwrap_or_default();
+            csv.push_str(&format!("{},{},{len}\n", istat(&a), istat(&b)));
+        }
+        write_atomically(path, csv.as_bytes())?;
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "area         {}", report.area)?;
+    writeln!(out, "contiguity   {:?}", report.contiguity)?;
+    writeln!(out, "units        {}", report.units)?;
+    writeln!(out, "edges        {}", report.edges)?;
+    writeln!(
+        out,
+        "degree       mean {:.2}, min {}, max {}",
+        report.mean_degree, report.min_degree, report.max_degree
+    )?;
+    writeln!(out, "components   {} (sizes {})", report.components, sizes(&report.component_sizes))?;
+    for c in comps.iter().skip(1).take(10) {
+        let names: Vec<String> = c.iter().take(4).map(|id| t.unit(*id).to_string()).collect();
+        let more = if c.len() > 4 { format!(" … ({} municipalities)", c.len()) } else { String::new() };
+        writeln!(out, "  apart:     {}{more}", names.join(", "))?;
+    }
+    if comps.len() > 11 {
+        writeln!(out, "  … and {} more (see --json)", comps.len() - 11)?;
+    }
+    let isolated: Vec<String> = g.isolated().iter().map(|id| t.unit(*id).to_string()).collect();
+    writeln!(
+        out,
+        "isolated     {}",
+        if isolated.is_empty() { "none".to_string() } else { isolated.join(", ") }
+    )?;
+    Ok(())
+}
+
+fn sizes(s: &[usize]) -> String {
+    let shown: Vec<String> = s.iter().take(8).map(usize::to_string).collect();
+    let more = if s.len() > 8 { ", …" } else { "" };
+    format!("{}{more}", shown.join(", "))
+}
+
+/// One row of `pianura features --json`.
+#[derive(Debug, Serialize)]
+struct FeatureRow {
+    name: String,
+    mean: f64,
+    sd: f64,
+    min: f64,
+    min_unit: UnitRef,
+    max: f64,
+    max_unit: UnitRef,
+}
+
+fn features(args: FeaturesArgs) -> Result<()> {
+    let (t, f) = load_area(&args.area)?;
+    let rows: Vec<FeatureRow> = f
+        .summary()
+        .into_iter()
+        .map(|s| FeatureRow {
+            min_unit: unit_ref(&t, MunicipalityId(s.argmin as u32)),
+            max_unit: unit_ref(&t, MunicipalityId(s.argmax as u32)),
+            name: s.name,
+            mean: s.mean,
+            sd: s.sd,
+            min: s.min,
+            max: s.max,
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            area: &'a str,
+            units: usize,
+            features: &'a [FeatureRow],
+        }
+        serde_json::to_writer_pretty(&mut out, &Report { area: &t.source, units: t.len(), features: &rows })?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "{} municipalities, {} features ({})", t.len(), rows.len(), t.source)?;
+    writeln!(
+        out,
+        "{:<16} {:>12} {:>12} {:>12} {:>12}  lowest / highest",
+        "feature", "mean", "sd", "min", "max"
+    )?;
+    for r in &rows {
+        writeln!(
+            out,
+            "{:<16} {:>12.4} {:>12.4} {:>12.4} {:>12.4}  {} / {}",
+            r.name, r.mean, r.sd, r.min, r.max, r.min_unit.name, r.max_unit.name
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it: never half-written.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().context("the output path has no file name")?;
+    let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,343 @@
+//! The feature matrix: one row per municipality, one named column per feature.
+//!
+//! Owns joining extra CSV columns by ISTAT code, z-scores (population standard deviation,
+//! ddof = 0, as PRODUCT.md defines), per-feature weights and the dissimilarity between units.
+//! Weights scale squared distances: a column with weight w is multiplied by √w, so the squared
+//! Euclidean distance becomes Σ w·(zᵢ − zⱼ)². Must not touch geometry.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use ndarray::{Array2, ArrayView1, Axis};
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::territory::{normalize_istat, parse_value, Location, Problem, Territory, TerritoryError};
+
+/// Errors selecting, joining or weighting features.
+#[derive(Debug, Error)]
+pub enum FeatureError {
+    /// A feature name that the area does not have.
+    #[error("unknown feature `{name}`; the area has: {}", available.join(", "))]
+    UnknownFeature {
+        /// The name asked for.
+        name: String,
+        /// The names available.
+        available: Vec<String>,
+    },
+    /// A weight that is negative or not finite.
+    #[error("weight of feature `{feature}` must be a finite number ≥ 0, found {value}")]
+    BadWeight {
+        /// Feature name.
+        feature: String,
+        /// The weight.
+        value: f64,
+    },
+    /// Nothing to compare municipalities on.
+    #[error("no feature selected: at least one numeric feature is needed")]
+    NoFeatures,
+    /// An extra feature CSV that cannot be read or joined (names file, row and municipality).
+    #[error(transparent)]
+    Csv(#[from] TerritoryError),
+}
+
+/// Numeric features, rows in municipality order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureMatrix {
+    names: Vec<String>,
+    values: Array2<f64>,
+}
+
+/// Descriptive statistics of one feature (raw values).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FeatureSummary {
+    /// Feature name.
+    pub name: String,
+    /// Mean.
+    pub mean: f64,
+    /// Population standard deviation (ddof = 0).
+    pub sd: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// Row of the smallest value (lowest row on ties).
+    pub argmin: usize,
+    /// Largest value.
+    pub max: f64,
+    /// Row of the largest value (lowest row on ties).
+    pub argmax: usize,
+}
+
+impl FeatureMatrix {
+    /// A matrix from names and an `n × names.len()` array.
+    ///
+    /// # Panics
+    /// If the column count differs from the number of names (a programming error).
+    pub fn new(names: Vec<String>, values: Array2<f64>) -> Self {
+        assert_eq!(names.len(), values.ncols(), "one name per column");
+        FeatureMatrix { names, values }
+    }
+
+    /// Every numeric attribute of the territory, in input order.
+    pub fn from_territory(t: &Territory) -> Self {
+        let mut values = Array2::zeros((t.len(), t.attributes.len()));
+        for (c, a) in t.attributes.iter().enumerate() {
+            for (r, v) in a.values.iter().enumerate() {
+                values[[r, c]] = *v;
+            }
+        }
+        FeatureMatrix { names: t.attributes.iter().map(|a| a.name.clone()).collect(), values }
+    }
+
+    /// Column names.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The values, `n_units × n_features`.
+    pub fn values(&self) -> &Array2<f64> {
+        &self.values
+    }
+
+    /// Number of municipalities (rows).
+    pub fn n_units(&self) -> usize {
+        self.values.nrows()
+    }
+
+    /// Keeps the named columns, in the order given.
+    ///
+    /// # Errors
+    /// [`FeatureError::UnknownFeature`] for a name the matrix lacks; [`FeatureError::NoFeatures`]
+    /// for an empty list.
+    pub fn select<S: AsRef<str>>(&self, names: &[S]) -> Result<Self, FeatureError> {
+        if names.is_empty() {
+            return Err(FeatureError::NoFeatures);
+        }
+        let idx = names
+            .iter()
+            .map(|n| self.column(n.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(FeatureMatrix {
+            names: names.iter().map(|n| n.as_ref().to_string()).collect(),
+            values: self.values.select(Axis(1), &idx),
+        })
+    }
+
+    fn column(&self, name: &str) -> Result<usize, FeatureError> {
+        self.names.iter().position(|n| n == name).ok_or_else(|| FeatureError::UnknownFeature {
+            name: name.to_string(),
+            available: self.names.clone(),
+        })
+    }
+
+    /// Adds the numeric columns of a CSV keyed by `istat` (or `id`); `name` is ignored.
+    /// Rows of municipalities outside the area are ignored; every municipality of the area
+    /// needs a row.
+    ///
+    /// # Errors
+    /// The file, and every row at fault with its municipality: unreadable file, missing id
+    /// column, duplicate id, a non-numeric, blank or non-finite value, a municipality without
+    /// a row, a column that is already a feature.
+    pub fn join_csv(&self, path: &Path, territory: &Territory) -> Result<Self, FeatureError> {
+        let io = |source| TerritoryError::Io { path: path.to_path_buf(), source };
+        let invalid = |problems| TerritoryError::Invalid { path: path.to_path_buf(), problems };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut reader = csv::Reader::from_reader(file);
+        let header_at = Location::Row { line: 1, unit: None };
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| invalid(vec![(header_at.clone(), Problem::Csv(e.to_string()))]))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let id_col = ["istat", "id"]
+            .iter()
+            .find_map(|n| headers.iter().position(|h| h == n))
+            .ok_or_else(|| invalid(vec![(header_at.clone(), Problem::MissingColumn("istat".into()))]))?;
+        let cols: Vec<(usize, &String)> =
+            headers.iter().enumerate().filter(|(i, h)| *i != id_col && *h != "name").collect();
+        let mut problems: Vec<(Location, Problem)> = cols
+            .iter()
+            .filter(|(_, h)| self.names.contains(h))
+            .map(|(_, h)| (header_at.clone(), Problem::DuplicateColumn(h.to_string())))
+            .collect();
+
+        let index: HashMap<&str, usize> =
+            territory.units.iter().enumerate().map(|(i, u)| (u.istat.as_str(), i)).collect();
+        let mut extra = Array2::from_elem((self.n_units(), cols.len()), f64::NAN);
+        let mut seen_at: Vec<Option<u64>> = vec![None; self.n_units()];
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    problems.push((Location::Row { line, unit: None }, Problem::Csv(e.to_string())));
+                    continue;
+                }
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            let istat = normalize_istat(record.get(id_col).unwrap_or(""));
+            let Some(&row) = index.get(istat.as_str()) else { continue };
+            let at = Location::Row { line, unit: Some(territory.units[row].to_string()) };
+            if let Some(first) = seen_at[row] {
+                let first = format!("row {first}");
+                problems.push((at, Problem::DuplicateId { istat, first }));
+                continue;
+            }
+            seen_at[row] = Some(line);
+            for (k, (c, name)) in cols.iter().enumerate() {
+                match parse_value(name, record.get(*c).unwrap_or("")) {
+                    Ok(v) => extra[[row, k]] = v,
+                    Err(p) => problems.push((at.clone(), p)),
+                }
+            }
+        }
+        for (row, seen) in seen_at.iter().enumerate() {
+            if seen.is_none() {
+                let unit = territory.units[row].to_string();
+                problems.push((Location::File, Problem::MissingUnit(unit)));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(invalid(problems).into());
+        }
+        let mut names = self.names.clone();
+        names.extend(cols.iter().map(|(_, h)| h.to_string()));
+        let values = ndarray::concatenate(Axis(1), &[self.values.view(), extra.view()])
+            .expect("same number of rows");
+        Ok(FeatureMatrix { names, values })
+    }
+
+    /// Z-scores every column over the area with the population standard deviation (ddof = 0).
+    /// A constant column carries no information and becomes all zeros.
+    pub fn standardized(&self) -> Self {
+        let mut values = self.values.clone();
+        for mut col in values.columns_mut() {
+            let (mean, sd) = mean_sd(col.view());
+            col.mapv_inplace(|v| if sd > 0.0 { (v - mean) / sd } else { 0.0 });
+        }
+        FeatureMatrix { names: self.names.clone(), values }
+    }
+
+    /// Scales columns so that squared distances weight feature `f` by `weights[f]`; features
+    /// not named keep weight 1.
+    ///
+    /// # Errors
+    /// [`FeatureError::UnknownFeature`], [`FeatureError::BadWeight`] (negative or not finite).
+    pub fn weighted<S: AsRef<str>>(&self, weights: &[(S, f64)]) -> Result<Self, FeatureError> {
+        let mut values = self.values.clone();
+        for (name, w) in weights {
+            let c = self.column(name.as_ref())?;
+            if !w.is_finite() || *w < 0.0 {
+                return Err(FeatureError::BadWeight { feature: name.as_ref().to_string(), value: *w });
+            }
+            values.column_mut(c).mapv_inplace(|v| v * w.sqrt());
+        }
+        Ok(FeatureMatrix { names: self.names.clone(), values })
+    }
+
+    /// Squared Euclidean distance between the rows of two municipalities.
+    pub fn sq_distance(&self, i: usize, j: usize) -> f64 {
+        let (a, b) = (self.values.row(i), self.values.row(j));
+        a.iter().zip(b.iter()).map(|(x, y)| (x - y) * (x - y)).sum()
+    }
+
+    /// The `n × n` matrix of squared Euclidean distances between municipalities.
+    pub fn dissimilarity(&self) -> Array2<f64> {
+        let n = self.n_units();
+        Array2::from_shape_fn((n, n), |(i, j)| self.sq_distance(i, j))
+    }
+
+    /// Mean, standard deviation, extremes and where they are, per column.
+    pub fn summary(&self) -> Vec<FeatureSummary> {
+        self.names
+            .iter()
+            .zip(self.values.columns())
+            .map(|(name, col)| {
+                let (mean, sd) = mean_sd(col);
+                let (mut argmin, mut argmax) = (0, 0);
+                for (i, v) in col.iter().enumerate() {
+                    if *v < col[argmin] {
+                        argmin = i;
+                    }
+                    if *v > col[argmax] {
+                        argmax = i;
+                    }
+                }
+                FeatureSummary {
+                    name: name.clone(),
+                    mean,
+                    sd,
+                    min: col[argmin],
+                    argmin,
+                    max: col[argmax],
+                    argmax,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Mean and population standard deviation (ddof = 0) of a column.
+fn mean_sd(col: ArrayView1<f64>) -> (f64, f64) {
+    let n = col.len().max(1) as f64;
+    let mean = col.sum() / n;
+    let var = col.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    (mean, var.sqrt())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn m() -> FeatureMatrix {
+        FeatureMatrix::new(
+            vec!["a".into(), "b".into(), "c".into()],
+            array![[1.0, 10.0, 5.0], [2.0, 20.0, 5.0], [3.0, 60.0, 5.0]],
+        )
+    }
+
+    #[test]
+    fn zscores_use_the_population_sd_and_zero_constant_columns() {
+        let z = m().standardized();
+        // Column a: mean 2, population sd sqrt(2/3).
+        let sd = (2.0f64 / 3.0).sqrt();
+        assert!((z.values()[[0, 0]] - (-1.0 / sd)).abs() < 1e-12);
+        assert!((z.values()[[2, 0]] - (1.0 / sd)).abs() < 1e-12);
+        for s in z.summary() {
+            assert!(s.mean.abs() < 1e-12, "{} mean {}", s.name, s.mean);
+        }
+        assert!((z.summary()[1].sd - 1.0).abs() < 1e-12);
+        assert_eq!(z.values().column(2).to_vec(), vec![0.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn weights_scale_squared_distances() {
+        let base = m();
+        let w = base.weighted(&[("a", 4.0), ("b", 0.0)]).unwrap();
+        // Rows 0 and 1 differ by 1 in a, 10 in b, 0 in c: 4·1 + 0·100 = 4.
+        assert!((w.sq_distance(0, 1) - 4.0).abs() < 1e-12);
+        assert!((base.sq_distance(0, 1) - 101.0).abs() < 1e-12);
+        assert!(matches!(
+            base.weighted(&[("a", -1.0)]),
+            Err(FeatureError::BadWeight { value, .. }) if value == -1.0
+        ));
+        assert!(matches!(
+            base.weighted(&[("zz", 1.0)]),
+            Err(FeatureError::UnknownFeature { name, .. }) if name == "zz"
+        ));
+    }
+
+    #[test]
+    fn summary_finds_the_extremes_and_select_reorders() {
+        let s = m().select(&["b", "a"]).unwrap();
+        assert_eq!(s.names(), ["b", "a"]);
+        let b = &s.summary()[0];
+        assert_eq!((b.min, b.argmin, b.max, b.argmax), (10.0, 0, 60.0, 2));
+        assert!((b.mean - 30.0).abs() < 1e-12);
+        let d = s.dissimilarity();
+        assert_eq!(d[[0, 2]], d[[2, 0]]);
+        assert!((d[[0, 2]] - (50.0f64 * 50.0 + 4.0)).abs() < 1e-9);
+        assert!(matches!(m().select::<&str>(&[]), Err(FeatureError::NoFeatures)));
+    }
+}

@@ -1,0 +1,122 @@
+//! Which polygons touch, and along how many metres of border.
+//!
+//! Every boundary segment of every ring goes into one R-tree (rstar); a spatial self-join
+//! yields the segment pairs whose boxes meet, and geo's robust `line_intersection` says
+//! whether two segments of different municipalities share a point or a stretch. Shared
+//! stretches are measured in UTM 32N. Works on polygons that are not topologically clean
+//! (a vertex of one lying on an edge of the other), not only on exactly shared vertices.
+
+use std::collections::BTreeMap;
+
+use geo::line_intersection::{line_intersection, LineIntersection};
+use geo::{Coord, Line, MultiPolygon};
+use rstar::primitives::{GeomWithData, Line as RLine};
+use rstar::RTree;
+
+use crate::territory::utm::to_utm32;
+
+/// Two municipalities that touch.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Contact {
+    /// Lower municipality index.
+    pub a: u32,
+    /// Higher municipality index.
+    pub b: u32,
+    /// Shared border in metres (UTM 32N); 0 when they touch at points only.
+    pub border_m: f64,
+}
+
+type Segment = GeomWithData<RLine<[f64; 2]>, u32>;
+
+/// All touching pairs among `polygons` (WGS84), sorted by `(a, b)`.
+///
+/// # Complexity
+/// O(s log s) for s segments, plus the candidate pairs the R-tree join returns (a few per
+/// segment on a real tessellation).
+pub fn contacts(polygons: &[MultiPolygon<f64>]) -> Vec<Contact> {
+    let mut segments: Vec<Segment> = Vec::new();
+    for (unit, mp) in polygons.iter().enumerate() {
+        for polygon in mp {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                for line in ring.lines() {
+                    if line.start != line.end {
+                        let seg = RLine::new([line.start.x, line.start.y], [line.end.x, line.end.y]);
+                        segments.push(GeomWithData::new(seg, unit as u32));
+                    }
+                }
+            }
+        }
+    }
+    let tree = RTree::bulk_load(segments);
+    let mut shared: BTreeMap<(u32, u32), f64> = BTreeMap::new();
+    for (s, t) in tree.intersection_candidates_with_other_tree(&tree) {
+        if s.data >= t.data {
+            continue; // same municipality, or the mirrored pair
+        }
+        let line = |g: &Segment| {
+            let (p, q) = (g.geom().from, g.geom().to);
+            Line::new(Coord { x: p[0], y: p[1] }, Coord { x: q[0], y: q[1] })
+        };
+        let length = match line_intersection(line(s), line(t)) {
+            None => continue,
+            Some(LineIntersection::SinglePoint { .. }) => 0.0,
+            Some(LineIntersection::Collinear { intersection }) => {
+                let (p, q) = (to_utm32(intersection.start), to_utm32(intersection.end));
+                (p.x - q.x).hypot(p.y - q.y)
+            }
+        };
+        *shared.entry((s.data, t.data)).or_insert(0.0) += length;
+    }
+    shared.into_iter().map(|((a, b), border_m)| Contact { a, b, border_m }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{polygon, MultiPolygon};
+
+    fn square(x: f64, y: f64, side: f64) -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![polygon![
+            (x: x, y: y), (x: x + side, y: y), (x: x + side, y: y + side), (x: x, y: y + side)
+        ]])
+    }
+
+    /// A 2×2 block of 0.01° squares near Manerbio plus a far one:
+    /// ```text
+    /// 2 3
+    /// 0 1      4
+    /// ```
+    /// 0–1, 0–2, 1–3, 2–3 share a side; 0–3 and 1–2 only a corner; 4 touches nothing.
+    #[test]
+    fn queen_rook_and_lengths_on_a_block_of_squares() {
+        let d = 0.01;
+        let (x, y) = (10.1, 45.3);
+        let polys = vec![
+            square(x, y, d),
+            square(x + d, y, d),
+            square(x, y + d, d),
+            square(x + d, y + d, d),
+            square(x + 1.0, y, d),
+        ];
+        let c = contacts(&polys);
+        let pairs: Vec<(u32, u32)> = c.iter().map(|c| (c.a, c.b)).collect();
+        assert_eq!(pairs, vec![(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);
+        let corner: Vec<_> = c.iter().filter(|c| c.border_m == 0.0).map(|c| (c.a, c.b)).collect();
+        assert_eq!(corner, vec![(0, 3), (1, 2)]);
+        // A vertical side of 0.01° latitude is about 1,112 m on the ground.
+        let side = c.iter().find(|c| (c.a, c.b) == (0, 1)).unwrap().border_m;
+        assert!((side - 1112.0).abs() < 5.0, "0.01° of latitude measured {side} m");
+    }
+
+    /// A T-junction: square 1's corner lies in the middle of square 0's side, with no vertex
+    /// of 0 there; half of that side is shared.
+    #[test]
+    fn touching_without_a_shared_vertex_is_found() {
+        let d = 0.01;
+        let polys = vec![square(10.0, 45.0, d), square(10.0 + d, 45.0 + d / 2.0, d)];
+        let c = contacts(&polys);
+        assert_eq!(c.len(), 1);
+        let full = contacts(&[square(10.0, 45.0, d), square(10.0 + d, 45.0, d)])[0].border_m;
+        assert!((c[0].border_m - full / 2.0).abs() < 1.0, "{} vs half of {full}", c[0].border_m);
+    }
+}

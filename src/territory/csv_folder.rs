@@ -1,0 +1,193 @@
+//! Reading an instance without polygons: a folder with `units.csv` and `edges.csv`.
+//!
+//! `units.csv`: `istat` (or `id`), optional `name`, `district`, `pop` (or `pop_2023`),
+//! `area_km2`, `lon`, `lat`; every other column is a feature and must hold a finite number
+//! on every row. `edges.csv`: `a`, `b` (or `id_a`, `id_b`) naming ids of `units.csv`, and an
+//! optional `border_m` (shared border in metres, needed for rook contiguity).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::{
+    normalize_istat, parse_field, parse_value, Attribute, GivenEdge, Location, Municipality,
+    MunicipalityId, Problem, SeenIds, Shapes, Territory, TerritoryError, RESERVED,
+};
+
+/// A CSV file opened with its header, plus the helpers every row needs.
+struct Table {
+    headers: Vec<String>,
+    reader: csv::Reader<std::fs::File>,
+}
+
+impl Table {
+    fn open(path: &Path) -> Result<Table, TerritoryError> {
+        let io = |source| TerritoryError::Io { path: path.to_path_buf(), source };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+        let headers = reader
+            .headers()
+            .map_err(|e| TerritoryError::Invalid {
+                path: path.to_path_buf(),
+                problems: vec![(Location::Row { line: 1, unit: None }, Problem::Csv(e.to_string()))],
+            })?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        Ok(Table { headers, reader })
+    }
+
+    /// Index of the first of `names` present in the header.
+    fn column(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|n| self.headers.iter().position(|h| h == n))
+    }
+}
+
+pub(super) fn load(folder: &Path) -> Result<Territory, TerritoryError> {
+    let units_path = folder.join("units.csv");
+    let (units, attributes) = read_units(&units_path)?;
+    let edges = read_edges(&folder.join("edges.csv"), &units)?;
+    Ok(Territory {
+        source: folder.display().to_string(),
+        units,
+        shapes: Shapes::Edges(edges),
+        attributes,
+    })
+}
+
+fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), TerritoryError> {
+    let mut table = Table::open(path)?;
+    let invalid = |problems| TerritoryError::Invalid { path: path.to_path_buf(), problems };
+    let id_col = table.column(&["istat", "id"]).ok_or_else(|| {
+        invalid(vec![(Location::Row { line: 1, unit: None }, Problem::MissingColumn("istat".into()))])
+    })?;
+    let col = |names: &[&str]| table.column(names);
+    let (name_col, district_col, pop_col) =
+        (col(&["name"]), col(&["district"]), col(&["pop", "pop_2023"]));
+    let (area_col, lon_col, lat_col) = (col(&["area_km2"]), col(&["lon"]), col(&["lat"]));
+    let feature_cols: Vec<(usize, String)> = table
+        .headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !RESERVED.contains(&h.as_str()))
+        .map(|(i, h)| (i, h.clone()))
+        .collect();
+
+    let mut problems = Vec::new();
+    let mut seen = SeenIds::default();
+    let mut units = Vec::new();
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); feature_cols.len()];
+    for record in table.reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push((Location::Row { line, unit: None }, Problem::Csv(e.to_string())));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty());
+        let istat = cell(Some(id_col)).map(normalize_istat);
+        let name = cell(name_col).map(str::to_string);
+        let unit = istat.as_ref().map(|id| format!("{id} {}", name.as_deref().unwrap_or("")));
+        let at = Location::Row { line, unit: unit.map(|u| u.trim_end().to_string()) };
+        let mut report = |p: Problem| problems.push((at.clone(), p));
+        match &istat {
+            None => report(Problem::MissingId),
+            Some(id) => {
+                if let Err(p) = seen.check(id, format!("row {line}")) {
+                    report(p);
+                }
+            }
+        }
+        let mut field = |c: Option<usize>, name: &'static str, min: f64| {
+            cell(c).and_then(|t| parse_field(name, t, min).map_err(&mut report).ok())
+        };
+        let pop = field(pop_col, "pop", 0.0);
+        let area_km2 = field(area_col, "area_km2", 0.0);
+        let point = field(lon_col, "lon", f64::MIN).zip(field(lat_col, "lat", f64::MIN));
+        for (k, (c, fname)) in feature_cols.iter().enumerate() {
+            let v = parse_value(fname, record.get(*c).unwrap_or(""));
+            values[k].push(v.map_err(&mut report).unwrap_or(f64::NAN));
+        }
+        units.push(Municipality {
+            istat: istat.unwrap_or_default(),
+            name: name.unwrap_or_default(),
+            district: cell(district_col).map(str::to_string),
+            pop,
+            area_km2,
+            point,
+        });
+    }
+    if units.is_empty() && problems.is_empty() {
+        problems.push((Location::File, Problem::Empty));
+    }
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    let attributes = feature_cols
+        .into_iter()
+        .zip(values)
+        .map(|((_, name), values)| Attribute { name, values })
+        .collect();
+    Ok((units, attributes))
+}
+
+fn read_edges(path: &Path, units: &[Municipality]) -> Result<Vec<GivenEdge>, TerritoryError> {
+    let mut table = Table::open(path)?;
+    let invalid = |problems| TerritoryError::Invalid { path: path.to_path_buf(), problems };
+    let header_problem = |c: &str| {
+        invalid(vec![(Location::Row { line: 1, unit: None }, Problem::MissingColumn(c.into()))])
+    };
+    let a_col = table.column(&["a", "id_a"]).ok_or_else(|| header_problem("a"))?;
+    let b_col = table.column(&["b", "id_b"]).ok_or_else(|| header_problem("b"))?;
+    let len_col = table.column(&["border_m"]);
+    let index: HashMap<&str, u32> =
+        units.iter().enumerate().map(|(i, u)| (u.istat.as_str(), i as u32)).collect();
+
+    let mut problems = Vec::new();
+    let mut edges: BTreeMap<(MunicipalityId, MunicipalityId), Option<f64>> = BTreeMap::new();
+    for record in table.reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push((Location::Row { line, unit: None }, Problem::Csv(e.to_string())));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let a = normalize_istat(record.get(a_col).unwrap_or(""));
+        let b = normalize_istat(record.get(b_col).unwrap_or(""));
+        let at = Location::Row { line, unit: Some(format!("{a}–{b}")) };
+        let mut ids = Vec::new();
+        for id in [&a, &b] {
+            match index.get(id.as_str()) {
+                Some(&i) => ids.push(MunicipalityId(i)),
+                None => problems.push((at.clone(), Problem::UnknownId(id.clone()))),
+            }
+        }
+        if a == b {
+            problems.push((at.clone(), Problem::SelfLoop(a.clone())));
+            continue;
+        }
+        let border_m = match len_col.and_then(|c| record.get(c)).map(str::trim) {
+            None | Some("") => None,
+            Some(t) => match parse_field("border_m", t, 0.0) {
+                Ok(v) => Some(v),
+                Err(p) => {
+                    problems.push((at.clone(), p));
+                    None
+                }
+            },
+        };
+        if let [x, y] = ids[..] {
+            // A pair listed twice (either order) is kept once, with its first length.
+            edges.entry((x.min(y), x.max(y))).or_insert(border_m);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    Ok(edges.into_iter().map(|((a, b), border_m)| GivenEdge { a, b, border_m }).collect())
+}

@@ -1,0 +1,213 @@
+//! Loading study areas: the real fixtures, and every kind of bad input named precisely.
+
+mod common;
+
+use common::*;
+use pianura::features::FeatureMatrix;
+use pianura::territory::{Shapes, Territory, DEFAULT_FEATURES};
+
+fn load_err(name: &str, content: &str) -> String {
+    let (_dir, path) = write_temp(name, content);
+    let err = Territory::load(&path).expect_err("bad input must be rejected");
+    let msg = err.to_string();
+    assert!(msg.contains(name), "message names the file {name}: {msg}");
+    msg
+}
+
+#[test]
+fn bassa42_areas_match_the_projected_polygons_of_the_fixture_script() {
+    // area_km2 in the fixture comes from pyproj + shapely (scripts/build_fixtures.py);
+    // pianura recomputes it from the polygons with its own UTM 32N projection.
+    let t = Territory::load(&bassa42()).unwrap();
+    let raw: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bassa42()).unwrap()).unwrap();
+    for (unit, f) in t.units.iter().zip(raw["features"].as_array().unwrap()) {
+        let expected = f["properties"]["area_km2"].as_f64().unwrap();
+        let got = unit.area_km2.unwrap();
+        assert!(((got - expected) / expected).abs() < 1e-9, "{unit}: {got} vs {expected} km²");
+    }
+    let per_district = |d: &str| t.units.iter().filter(|u| u.district.as_deref() == Some(d)).count();
+    assert_eq!((per_district("8"), per_district("9"), per_district("10")), (15, 20, 7));
+    let embedded = Territory::embedded_default();
+    assert_eq!((&embedded.units, &embedded.attributes), (&t.units, &t.attributes));
+}
+
+#[test]
+fn lombardia_folder_loads_units_and_edges() {
+    let t = Territory::load(&fixture("lombardia")).unwrap();
+    assert_eq!(t.len(), 1503);
+    let Shapes::Edges(edges) = &t.shapes else { panic!("a folder instance has edges") };
+    assert_eq!(edges.len(), 4341);
+    assert!(edges.iter().all(|e| e.a < e.b && e.border_m.is_some()));
+    let f = FeatureMatrix::from_territory(&t);
+    assert_eq!(f.names(), DEFAULT_FEATURES);
+    let milano = t.unit(t.find("015146").unwrap());
+    assert_eq!(milano.name, "Milano");
+    assert!(milano.pop.unwrap() > 1.3e6);
+}
+
+#[test]
+fn malformed_json_names_file_and_position() {
+    let msg = load_err("area.geojson", r#"{"type":"FeatureCollection","features":[{"type":"#);
+    assert!(msg.contains("malformed GeoJSON") && msg.contains("line 1"), "{msg}");
+}
+
+#[test]
+fn not_a_feature_collection() {
+    let msg = load_err("area.geojson", &square(10.0, 45.0, 0.1));
+    assert!(msg.contains("not a FeatureCollection"), "{msg}");
+}
+
+#[test]
+fn empty_area() {
+    let msg = load_err("area.geojson", &collection(&[]));
+    assert!(msg.contains("the area is empty"), "{msg}");
+}
+
+#[test]
+fn feature_without_geometry_names_the_municipality() {
+    let mut fs = row_of_three();
+    fs[1] = feature(r#""istat":"017089","name":"Offlaga","x":1"#, "null");
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains("feature 2 (017089 Offlaga): no geometry"), "{msg}");
+}
+
+#[test]
+fn point_geometry_is_rejected() {
+    let mut fs = row_of_three();
+    fs[0] = feature(r#""istat":"017103","name":"Manerbio","x":1"#, r#"{"type":"Point","coordinates":[10.1,45.3]}"#);
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains("feature 1 (017103 Manerbio): geometry is a Point"), "{msg}");
+}
+
+#[test]
+fn degenerate_ring_is_an_invalid_polygon() {
+    let mut fs = row_of_three();
+    let ring = r#"{"type":"Polygon","coordinates":[[[10.1,45.3],[10.2,45.3],[10.1,45.3]]]}"#;
+    fs[2] = feature(r#""istat":"017137","name":"San Gervasio Bresciano","x":1"#, ring);
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains("feature 3 (017137 San Gervasio Bresciano): invalid polygon"), "{msg}");
+}
+
+#[test]
+fn feature_without_id() {
+    let mut fs = row_of_three();
+    fs[0] = feature(r#""name":"Manerbio","x":1"#, &square(10.1, 45.3, 0.01));
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains("feature 1: no id"), "{msg}");
+}
+
+#[test]
+fn duplicate_ids_name_both_places() {
+    let mut fs = row_of_three();
+    fs[2] = feature(r#""istat":"17103","name":"Manerbio bis","x":1"#, &square(10.2, 45.3, 0.01));
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains("feature 3 (017103 Manerbio bis): duplicate id 017103, first seen at feature 1"), "{msg}");
+}
+
+#[test]
+fn non_numeric_missing_and_nan_values_are_all_listed() {
+    let mut fs = row_of_three();
+    fs[0] = feature(r#""istat":"017103","name":"Manerbio","x":"abc""#, &square(10.1, 45.3, 0.01));
+    fs[1] = feature(r#""istat":"017089","name":"Offlaga""#, &square(10.11, 45.3, 0.01));
+    fs[2] = feature(r#""istat":"017137","name":"San Gervasio Bresciano","x":"NaN""#, &square(10.12, 45.3, 0.01));
+    fs.push(feature(r#""istat":"017001","name":"Acquafredda","x":4"#, &square(10.13, 45.3, 0.01)));
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains("3 problems"), "{msg}");
+    assert!(msg.contains(r#"feature 1 (017103 Manerbio): feature `x` is not a number: "abc""#), "{msg}");
+    assert!(msg.contains("feature 2 (017089 Offlaga): missing value for feature `x`"), "{msg}");
+    assert!(msg.contains("feature 3 (017137 San Gervasio Bresciano): feature `x` is not finite: NaN"), "{msg}");
+}
+
+#[test]
+fn negative_population_is_rejected() {
+    let mut fs = row_of_three();
+    fs[1] = feature(r#""istat":"017089","name":"Offlaga","pop":-5,"x":1"#, &square(10.11, 45.3, 0.01));
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains("feature 2 (017089 Offlaga): `pop` must be a number ≥ 0"), "{msg}");
+}
+
+/// Writes a units.csv + edges.csv folder and returns the error message of loading it.
+fn folder_err(units: &str, edges: Option<&str>) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("units.csv"), units).unwrap();
+    if let Some(e) = edges {
+        std::fs::write(dir.path().join("edges.csv"), e).unwrap();
+    }
+    Territory::load(dir.path()).expect_err("bad input must be rejected").to_string()
+}
+
+const UNITS: &str = "istat,name,pop,x\n017103,Manerbio,13000,1.5\n017089,Offlaga,4000,2.5\n017137,San Gervasio Bresciano,2500,0.5\n";
+
+#[test]
+fn units_csv_nan_and_text_name_the_row() {
+    let units = "istat,name,pop,x\n017103,Manerbio,13000,NaN\n017089,Offlaga,4000,two\n";
+    let msg = folder_err(units, Some("a,b\n017103,017089\n"));
+    assert!(msg.contains("units.csv"), "{msg}");
+    assert!(msg.contains("row 2 (017103 Manerbio): feature `x` is not finite: NaN"), "{msg}");
+    assert!(msg.contains(r#"row 3 (017089 Offlaga): feature `x` is not a number: "two""#), "{msg}");
+}
+
+#[test]
+fn units_csv_duplicate_id() {
+    let units = "istat,name,x\n017103,Manerbio,1\n17103,Manerbio again,2\n";
+    let msg = folder_err(units, Some("a,b\n"));
+    assert!(msg.contains("row 3 (017103 Manerbio again): duplicate id 017103, first seen at row 2"), "{msg}");
+}
+
+#[test]
+fn edges_with_unknown_ids_and_self_loops() {
+    let edges = "a,b,border_m\n017103,017089,900\n017103,017999,10\n017137,017137,5\n";
+    let msg = folder_err(UNITS, Some(edges));
+    assert!(msg.contains("edges.csv"), "{msg}");
+    assert!(msg.contains("row 3 (017103–017999): edge names unknown id 017999"), "{msg}");
+    assert!(msg.contains("row 4 (017137–017137): edge joins 017137 with itself"), "{msg}");
+}
+
+#[test]
+fn edges_with_bad_length() {
+    let msg = folder_err(UNITS, Some("a,b,border_m\n017103,017089,far\n"));
+    assert!(msg.contains("row 2 (017103–017089): `border_m` must be a number ≥ 0"), "{msg}");
+}
+
+#[test]
+fn missing_edges_file_is_named() {
+    let msg = folder_err(UNITS, None);
+    assert!(msg.contains("edges.csv") && msg.contains("No such file"), "{msg}");
+}
+
+#[test]
+fn units_csv_without_id_column() {
+    let msg = folder_err("name,x\nManerbio,1\n", Some("a,b\n"));
+    assert!(msg.contains("units.csv: row 1: missing column `istat`"), "{msg}");
+}
+
+#[test]
+fn extra_feature_csv_is_joined_by_istat_and_checked() {
+    let t = Territory::load(&bassa42()).unwrap();
+    let base = FeatureMatrix::from_territory(&t);
+    // Codes written without the leading zero, as spreadsheets do; rows outside the area are ignored.
+    let mut csv = String::from("istat,name,income\n99999,Elsewhere,1\n");
+    for (i, u) in t.units.iter().enumerate() {
+        csv.push_str(&format!("{},{},{}\n", u.istat.trim_start_matches('0'), u.name, 20000 + i));
+    }
+    let (_d, path) = write_temp("income.csv", &csv);
+    let joined = base.join_csv(&path, &t).unwrap();
+    assert_eq!(joined.names().last().map(String::as_str), Some("income"));
+    let manerbio = t.find("017103").unwrap().index();
+    assert_eq!(joined.values()[[manerbio, 5]], 20000.0 + manerbio as f64);
+
+    // One municipality missing, one value not a number, a column clashing with a feature.
+    let mut lines: Vec<&str> = csv.lines().collect();
+    let missing = lines.remove(2);
+    let bad = lines[2].rsplit_once(',').unwrap().0.to_string() + ",n/a";
+    lines[2] = &bad;
+    let (_d, path) = write_temp("income.csv", &(lines.join("\n") + "\n"));
+    let msg = base.join_csv(&path, &t).unwrap_err().to_string();
+    let missing_unit = t.unit(t.find(missing.split(',').next().unwrap()).unwrap()).to_string();
+    assert!(msg.contains(&format!("no row for {missing_unit}")), "{msg}");
+    assert!(msg.contains("income.csv") && msg.contains(r#"feature `income` is not a number: "n/a""#), "{msg}");
+    let (_d, path) = write_temp("dup.csv", &csv.replace("income", "growth"));
+    let msg = base.join_csv(&path, &t).unwrap_err().to_string();
+    assert!(msg.contains("column `growth` is already a feature"), "{msg}");
+}
