@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 
 use geo::line_intersection::{line_intersection, LineIntersection};
-use geo::{Coord, Line, MultiPolygon};
-use rstar::primitives::{GeomWithData, Line as RLine};
+use geo::{Line, MultiPolygon};
+use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 
 use crate::territory::utm::to_utm32;
@@ -26,7 +26,9 @@ pub struct Contact {
     pub border_m: f64,
 }
 
-type Segment = GeomWithData<RLine<[f64; 2]>, u32>;
+/// A segment's bounding box, with the index of the segment in the segment list. Boxes, not
+/// lines, go into the tree: their envelope is free to compute, which dominates bulk loading.
+type Boxed = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
 /// All touching pairs among `polygons` (WGS84), sorted by `(a, b)`.
 ///
@@ -34,30 +36,31 @@ type Segment = GeomWithData<RLine<[f64; 2]>, u32>;
 /// O(s log s) for s segments, plus the candidate pairs the R-tree join returns (a few per
 /// segment on a real tessellation).
 pub fn contacts(polygons: &[MultiPolygon<f64>]) -> Vec<Contact> {
-    let mut segments: Vec<Segment> = Vec::new();
+    let mut segments: Vec<(u32, Line<f64>)> = Vec::new();
     for (unit, mp) in polygons.iter().enumerate() {
         for polygon in mp {
             for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                for line in ring.lines() {
-                    if line.start != line.end {
-                        let seg = RLine::new([line.start.x, line.start.y], [line.end.x, line.end.y]);
-                        segments.push(GeomWithData::new(seg, unit as u32));
-                    }
-                }
+                segments.extend(ring.lines().filter(|l| l.start != l.end).map(|l| (unit as u32, l)));
             }
         }
     }
-    let tree = RTree::bulk_load(segments);
+    let boxes: Vec<Boxed> = segments
+        .iter()
+        .enumerate()
+        .map(|(i, (_, l))| {
+            let rect = Rectangle::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]);
+            GeomWithData::new(rect, i as u32)
+        })
+        .collect();
+    let tree = RTree::bulk_load(boxes);
     let mut shared: BTreeMap<(u32, u32), f64> = BTreeMap::new();
-    for (s, t) in tree.intersection_candidates_with_other_tree(&tree) {
-        if s.data >= t.data {
+    for (p, q) in tree.intersection_candidates_with_other_tree(&tree) {
+        let (ua, la) = segments[p.data as usize];
+        let (ub, lb) = segments[q.data as usize];
+        if ua >= ub {
             continue; // same municipality, or the mirrored pair
         }
-        let line = |g: &Segment| {
-            let (p, q) = (g.geom().from, g.geom().to);
-            Line::new(Coord { x: p[0], y: p[1] }, Coord { x: q[0], y: q[1] })
-        };
-        let length = match line_intersection(line(s), line(t)) {
+        let length = match line_intersection(la, lb) {
             None => continue,
             Some(LineIntersection::SinglePoint { .. }) => 0.0,
             Some(LineIntersection::Collinear { intersection }) => {
@@ -65,7 +68,7 @@ pub fn contacts(polygons: &[MultiPolygon<f64>]) -> Vec<Contact> {
                 (p.x - q.x).hypot(p.y - q.y)
             }
         };
-        *shared.entry((s.data, t.data)).or_insert(0.0) += length;
+        *shared.entry((ua, ub)).or_insert(0.0) += length;
     }
     shared.into_iter().map(|((a, b), border_m)| Contact { a, b, border_m }).collect()
 }

@@ -30,6 +30,9 @@ struct Series {
     alpha: [f64; 6],
 }
 
+/// The coefficients, computed once.
+static SERIES: std::sync::LazyLock<Series> = std::sync::LazyLock::new(series);
+
 fn series() -> Series {
     let n = F / (2.0 - F);
     let (n2, n3) = (n * n, n * n * n);
@@ -55,7 +58,7 @@ fn series() -> Series {
 /// Projects one WGS84 coordinate (`x` = longitude, `y` = latitude, degrees) to UTM 32N
 /// easting/northing in metres.
 pub fn to_utm32(c: Coord<f64>) -> Coord<f64> {
-    let s = series();
+    let s = &*SERIES;
     let phi = c.y.to_radians();
     let lam = (c.x - LON0).to_radians();
     // Conformal latitude, through its tangent.

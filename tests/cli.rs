@@ -1,0 +1,95 @@
+//! The `pianura` binary as users run it: JSON shapes, exit codes, messages, outputs.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::*;
+use serde_json::Value;
+
+fn pianura(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pianura")).args(args).output().expect("binary runs")
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = pianura(args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON on stdout")
+}
+
+#[test]
+fn graph_json_on_the_default_area() {
+    let v = json(&["graph", "--json"]);
+    assert_eq!(v["units"], 42);
+    assert_eq!(v["edges"], 97);
+    assert_eq!(v["components"], 1);
+    assert_eq!(v["isolated"], serde_json::json!([]));
+    assert!((v["mean_degree"].as_f64().unwrap() - 2.0 * 97.0 / 42.0).abs() < 1e-12);
+    assert_eq!(v["contiguity"], "queen");
+}
+
+#[test]
+fn graph_json_on_lombardia_names_the_exclave() {
+    let area = fixture("lombardia");
+    let v = json(&["graph", "--json", "--area", area.to_str().unwrap()]);
+    assert_eq!(v["units"], 1503);
+    assert_eq!(v["components"], 2);
+    assert_eq!(v["component_sizes"], serde_json::json!([1502, 1]));
+    assert_eq!(v["isolated"], serde_json::json!(["013040"]));
+}
+
+#[test]
+fn edges_out_writes_the_rook_edges_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edges.csv");
+    let v = json(&["graph", "--json", "--contiguity", "rook", "--edges-out", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[0], "a,b,border_m");
+    assert_eq!(rows.len() - 1, v["edges"].as_u64().unwrap() as usize);
+    // Rook drops the 3 Bassa pairs that meet at a corner only.
+    assert_eq!(v["edges"], 94);
+    assert!(rows[1..].iter().all(|r| r.rsplit(',').next().unwrap().parse::<f64>().unwrap() > 0.0));
+}
+
+#[test]
+fn features_json_reports_extremes_by_name() {
+    let v = json(&["features", "--json"]);
+    let f = v["features"].as_array().unwrap();
+    let names: Vec<&str> = f.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["log_pop", "log_density", "share_65plus", "share_under15", "growth"]);
+    // Montichiari is the most populous municipality of the Bassa (about 26,000 residents).
+    assert_eq!(f[0]["max_unit"]["name"], "Montichiari");
+    assert!((f[0]["max"].as_f64().unwrap() - 26_000f64.ln()).abs() < 0.05);
+}
+
+#[test]
+fn bad_area_exits_2_and_names_the_culprit() {
+    let mut fs = row_of_three();
+    fs[1] = feature(r#""istat":"017089","name":"Offlaga","x":1"#, "null");
+    let (_d, path) = write_temp("broken.geojson", &collection(&fs));
+    let out = pianura(&["graph", "--area", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.geojson") && err.contains("017089 Offlaga") && err.contains("no geometry"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn failed_edges_out_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edges.csv");
+    let out = pianura(&["graph", "--area", "/nonexistent/area.geojson", "--edges-out", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/area.geojson"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn help_explains_the_commands() {
+    let out = pianura(&["--help"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in ["graph", "features", "Bassa Bresciana"] {
+        assert!(text.contains(word), "--help mentions {word}: {text}");
+    }
+}
