@@ -26,6 +26,6 @@ else
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from PyPI into $py"
-  python3 -m pip install --quiet --disable-pip-version-check --target "$py" "${missing[@]}"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$py" "${missing[@]}"
 fi
 mv "$env_file.new" "$env_file"
