@@ -9,6 +9,10 @@
 pub mod error;
 pub mod features;
 pub mod graph;
+pub mod metrics;
+pub mod objective;
+pub mod partition;
+pub mod solve;
 pub mod territory;
 
 pub use error::Error;

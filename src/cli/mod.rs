@@ -10,6 +10,9 @@ use serde::Serialize;
 
 use pianura::features::FeatureMatrix;
 use pianura::graph::{AdjacencyGraph, Contiguity};
+use pianura::metrics;
+use pianura::objective::{tss, Medoid};
+use pianura::solve::{self, Constraints, Instance, Method, ObjectiveKind, SolveParams, Status};
 use pianura::territory::{MunicipalityId, Territory};
 
 /// pianura: contiguous, homogeneous zones of municipalities for associated services.
@@ -34,6 +37,14 @@ enum Command {
     ///
     /// Example: pianura features --features-csv income.csv --json
     Features(FeaturesArgs),
+    /// Partition the area into K contiguous, homogeneous zones.
+    ///
+    /// The default objective is medoid: each zone is led by a centre municipality (capofila)
+    /// and costs its members' squared feature distances to it. --method auto proves
+    /// optimality with HiGHS where it can and says so (status, bound, gap).
+    ///
+    /// Example: pianura zones --k 4 --min-pop 30000 --json
+    Zones(ZonesArgs),
 }
 
 /// Where the municipalities come from.
@@ -72,11 +83,56 @@ struct FeaturesArgs {
     json: bool,
 }
 
+#[derive(Debug, Args)]
+struct ZonesArgs {
+    #[command(flatten)]
+    area: AreaArgs,
+    /// Number of zones.
+    #[arg(long)]
+    k: usize,
+    /// Solver: auto (exact where it can prove optimality, else heuristic), exact, heuristic,
+    /// ward, skater, or kmeans (ignores contiguity: the non-spatial reference).
+    #[arg(long, value_enum, default_value_t = Method::Auto)]
+    method: Method,
+    /// What "homogeneous" means: medoid (distance to the zone's centre municipality), ssd
+    /// (distance to the zone mean) or pairwise (all pairs within a zone).
+    #[arg(long, value_enum, default_value_t = ObjectiveKind::Medoid)]
+    objective: ObjectiveKind,
+    /// Minimum residents per zone.
+    #[arg(long, value_name = "N")]
+    min_pop: Option<f64>,
+    /// Maximum residents per zone.
+    #[arg(long, value_name = "N")]
+    max_pop: Option<f64>,
+    /// Minimum municipalities per zone.
+    #[arg(long, value_name = "N")]
+    min_units: Option<usize>,
+    /// Maximum municipalities per zone.
+    #[arg(long, value_name = "N")]
+    max_units: Option<usize>,
+    /// Seed of every random choice (same seed, same zones).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Time limit of the exact solver, seconds.
+    #[arg(long, value_name = "SEC", default_value_t = 60.0)]
+    time_limit: f64,
+    /// Worker threads (the result does not depend on it).
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Adjacency rule.
+    #[arg(long, value_enum, default_value_t = Contiguity::Queen)]
+    contiguity: Contiguity,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Graph(args) => graph(args),
         Command::Features(args) => features(args),
+        Command::Zones(args) => zones(args),
     }
 }
 
@@ -240,6 +296,108 @@ fn features(args: FeaturesArgs) -> Result<()> {
             "{:<16} {:>12.4} {:>12.4} {:>12.4} {:>12.4}  {} / {}",
             r.name, r.mean, r.sd, r.min, r.max, r.min_unit.name, r.max_unit.name
         )?;
+    }
+    Ok(())
+}
+
+/// `pianura zones --json` (see README).
+#[derive(Debug, Serialize)]
+struct ZonesReport {
+    area: String,
+    method: &'static str,
+    objective: ObjectiveKind,
+    k: usize,
+    /// Member ISTAT codes of each zone; zone numbers in `labels` are 1-based positions here.
+    zones: Vec<Vec<String>>,
+    /// ISTAT code → zone number (1-based).
+    labels: std::collections::BTreeMap<String, usize>,
+    /// Centre municipality (capofila) of each zone, for the medoid objective.
+    centres: Option<Vec<String>>,
+    ssd: f64,
+    r2: f64,
+    pairwise: f64,
+    medoid: f64,
+    contiguous: bool,
+    disconnected_zones: usize,
+    zone_pops: Vec<f64>,
+    diameters_km: Option<Vec<f64>>,
+    status: Status,
+    /// Value of the objective that was minimised.
+    value: f64,
+    bound: Option<f64>,
+    gap: Option<f64>,
+    seconds: f64,
+    seed: u64,
+}
+
+fn zones(args: ZonesArgs) -> Result<()> {
+    let (t, f) = load_area(&args.area)?;
+    let g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
+    let x = f.standardized();
+    let inst = Instance::new(&t, &g, &x);
+    let cons = Constraints {
+        k: args.k,
+        min_pop: args.min_pop,
+        max_pop: args.max_pop,
+        min_units: args.min_units,
+        max_units: args.max_units,
+        ..Constraints::default()
+    };
+    let params = SolveParams {
+        objective: args.objective,
+        seed: args.seed,
+        time_limit: args.time_limit,
+        threads: args.threads,
+        ..SolveParams::default()
+    };
+    let out = solve::solve(&inst, &cons, &params, args.method).context("cannot partition the area")?;
+    let p = &out.partition;
+    let istat = |u: usize| t.units[u].istat.clone();
+    let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
+    let medoid = Medoid { costs: inst.medoid.clone() };
+    let centres = out.centres.clone().unwrap_or_else(|| medoid.centres(p));
+    let report = ZonesReport {
+        area: t.source.clone(),
+        method: out.method,
+        objective: args.objective,
+        k: p.k(),
+        zones: p.zones().iter().map(|m| { let mut v: Vec<String> = m.iter().map(|&u| istat(u)).collect(); v.sort(); v }).collect(),
+        labels: (0..t.len()).map(|u| (istat(u), p.zone_of(u) + 1)).collect(),
+        centres: (args.objective == ObjectiveKind::Medoid).then(|| centres.iter().map(|&c| istat(c)).collect()),
+        ssd,
+        r2: metrics::r2(ssd, tss(inst.x.view())),
+        pairwise: inst.objective(ObjectiveKind::Pairwise).evaluate(p),
+        medoid: medoid.evaluate_with(p, &centres),
+        contiguous: p.is_contiguous(&inst.adj),
+        disconnected_zones: metrics::disconnected_zones(&inst, p),
+        zone_pops: metrics::zone_pops(&inst, p),
+        diameters_km: metrics::diameters_km(&inst, p),
+        status: out.status,
+        value: out.objective,
+        bound: out.bound,
+        gap: out.gap,
+        seconds: out.seconds,
+        seed: args.seed,
+    };
+    let mut w = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut w, &report)?;
+        writeln!(w)?;
+        return Ok(());
+    }
+    let status = match (report.status, report.gap) {
+        (Status::Optimal, _) => "optimal (proved)".to_string(),
+        (Status::TimeLimit, Some(gap)) => format!("time limit, gap {:.2} %", 100.0 * gap),
+        _ => "heuristic (no optimality claim)".to_string(),
+    };
+    writeln!(w, "{} zones of {} municipalities ({}), method {}, objective {:?}", report.k, t.len(), t.source, report.method, args.objective)?;
+    writeln!(w, "value {:.4}   status {status}   {:.2} s", report.value, report.seconds)?;
+    writeln!(w, "SSD {:.4}   R² {:.4}   pairwise {:.4}   medoid {:.4}   contiguous {}", report.ssd, report.r2, report.pairwise, report.medoid, report.contiguous)?;
+    for (z, m) in p.zones().iter().enumerate() {
+        let mut names: Vec<&str> = m.iter().map(|&u| t.units[u].name.as_str()).collect();
+        names.sort();
+        let lead = if args.objective == ObjectiveKind::Medoid { format!(" led by {}", t.units[centres[z]].name) } else { String::new() };
+        writeln!(w, "zone {:>2}: {:>3} municipalities, {:>8.0} residents{lead}: {}", z + 1, m.len(), report.zone_pops[z], names.join(", "))?;
     }
     Ok(())
 }

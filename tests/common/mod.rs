@@ -76,3 +76,71 @@ pub fn write_temp(name: &str, content: &str) -> (tempfile::TempDir, PathBuf) {
     std::fs::write(&path, content).expect("write temp file");
     (dir, path)
 }
+
+/// A `rows × cols` grid instance with rook adjacency, made-up features and populations:
+/// ```text
+/// 0 — 1 — 2
+/// |   |   |
+/// 3 — 4 — 5
+/// |   |   |
+/// 6 — 7 — 8      (rows = cols = 3)
+/// ```
+/// Features of cell `i`: (sin(1.3 i), cos(0.7 i²)), standardized; population 1000 + 137·(i mod 5).
+pub fn grid(rows: usize, cols: usize) -> pianura::solve::Instance {
+    let n = rows * cols;
+    let adj: Vec<Vec<usize>> = (0..n)
+        .map(|i| {
+            let (r, c) = (i / cols, i % cols);
+            let mut v = Vec::new();
+            if r > 0 { v.push(i - cols); }
+            if c > 0 { v.push(i - 1); }
+            if c + 1 < cols { v.push(i + 1); }
+            if r + 1 < rows { v.push(i + cols); }
+            v
+        })
+        .collect();
+    let raw = ndarray::Array2::from_shape_fn((n, 2), |(i, j)| {
+        let t = i as f64;
+        if j == 0 { (1.3 * t).sin() } else { (0.7 * t * t).cos() }
+    });
+    let names = (0..n).map(|i| format!("cell{i}")).collect();
+    let x = pianura::features::FeatureMatrix::new(vec!["a".into(), "b".into()], raw).standardized();
+    let pop = (0..n).map(|i| 1000.0 + 137.0 * (i % 5) as f64).collect();
+    pianura::solve::Instance::from_parts(adj, x.values().clone(), pop, None, names)
+}
+
+/// Every partition of the instance into `k` contiguous zones meeting `cons` (brute force over
+/// canonical labelings: unit 0 in zone 0, each new zone opened by its lowest unit).
+pub fn all_partitions(inst: &pianura::solve::Instance, cons: &pianura::solve::Constraints) -> Vec<pianura::partition::Partition> {
+    let n = inst.n();
+    let k = cons.k;
+    let mut out = Vec::new();
+    let mut labels = vec![0usize; n];
+    fn rec(
+        i: usize,
+        used: usize,
+        k: usize,
+        labels: &mut Vec<usize>,
+        inst: &pianura::solve::Instance,
+        cons: &pianura::solve::Constraints,
+        out: &mut Vec<pianura::partition::Partition>,
+    ) {
+        let n = labels.len();
+        if n - i < k - used {
+            return; // not enough units left to open the remaining zones
+        }
+        if i == n {
+            let p = pianura::partition::Partition::from_labels(labels);
+            if used == k && cons.holds(inst, &p) {
+                out.push(p);
+            }
+            return;
+        }
+        for z in 0..(used + 1).min(k) {
+            labels[i] = z;
+            rec(i + 1, used.max(z + 1), k, labels, inst, cons, out);
+        }
+    }
+    rec(0, 0, k, &mut labels, inst, cons, &mut out);
+    out
+}

@@ -1,0 +1,436 @@
+//! Branch-and-cut for the medoid model.
+//!
+//! Model (Hess et al. 1965): `x[i][j]` = unit `i` is served by centre `j`, `x[j][j]` marks a
+//! centre; `Σⱼ x[i][j] = 1`, `x[i][j] ≤ x[j][j]`, `Σⱼ x[j][j] = k`; cost `Σ c[i][j]·x[i][j]`;
+//! population and size bounds per centre, keep-together (`x[a][j] = x[b][j]`), keep-apart
+//! (`x[a][j] + x[b][j] ≤ x[j][j]`), fixed centres (`x[c][c] = 1`).
+//!
+//! Contiguity by separator inequalities (the CUT formulation of Validi, Buchanan & Lykhovyd
+//! 2022): if `S` separates `a` from `j`, then `x[a][j] ≤ Σ_{s∈S} x[s][j]`. They start with
+//! `S = N(a)` and are separated exactly on every LP solution by a max-flow minimum vertex cut,
+//! which also rejects every disconnected integer solution. HiGHS offers no lazy-constraint
+//! callback, so the search tree is ours: one `highs::Model` stays alive, cuts are appended as
+//! rows and branching changes column bounds, so every LP re-solve starts from the last basis
+//! (good_lp rebuilds its model on every solve, hence the direct use of the `highs` crate it
+//! wraps). Best-first search on `x[j][j]` (then `x[i][j]`), the heuristic's partition as the
+//! incumbent, and two reductions: a pair `(i, j)` is dropped when the cheapest path from `j` to
+//! `i` (node costs `c[v][j]`) already exceeds the incumbent, and when its root reduced cost
+//! does (reduced-cost fixing).
+
+use std::collections::{HashSet, VecDeque};
+use std::time::Instant;
+
+use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
+
+use crate::objective::Medoid;
+use crate::partition::Partition;
+use crate::solve::heuristic::{self, zone_centres};
+use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
+
+/// Numerical tolerance on LP values.
+const EPS: f64 = 1e-6;
+
+/// Node-weighted shortest paths from `centre`: cost of reaching `i` = Σ of `c[v][centre]`
+/// over the path's units after the centre (Dijkstra). A zone led by `centre` that holds `i`
+/// contains such a path, so its cost is at least `dist[i]`.
+fn path_costs(inst: &Instance, centre: usize) -> Vec<f64> {
+    let n = inst.n();
+    let mut dist = vec![f64::INFINITY; n];
+    let mut done = vec![false; n];
+    dist[centre] = 0.0;
+    for _ in 0..n {
+        let next = (0..n).filter(|&u| !done[u] && dist[u].is_finite()).min_by(|&a, &b| dist[a].total_cmp(&dist[b]));
+        let Some(u) = next else { break };
+        done[u] = true;
+        for &v in &inst.adj[u] {
+            let d = dist[u] + inst.medoid.cost[[v, centre]];
+            if d < dist[v] {
+                dist[v] = d;
+            }
+        }
+    }
+    dist
+}
+
+/// Minimum-weight vertex separator between `a` and `j` (both excluded) with weights `w`, by
+/// max-flow on the split graph (Edmonds–Karp). Returns (weight, separator); the separator is
+/// the set of split nodes cut on the source side, so it is minimal for the weights.
+pub(crate) fn min_separator(adj: &[Vec<usize>], a: usize, j: usize, w: &[f64]) -> (f64, Vec<usize>) {
+    let n = adj.len();
+    const BIG: f64 = 1e9;
+    // Node v: in = 2v, out = 2v + 1. Arc e and its reverse e ^ 1.
+    let mut head: Vec<Vec<usize>> = vec![Vec::new(); 2 * n];
+    let mut to = Vec::new();
+    let mut cap = Vec::new();
+    let mut arc = |u: usize, v: usize, c: f64| {
+        head[u].push(to.len());
+        to.push(v);
+        cap.push(c);
+        head[v].push(to.len());
+        to.push(u);
+        cap.push(0.0);
+    };
+    for v in 0..n {
+        let c = if v == a || v == j { BIG } else { w[v].max(0.0) };
+        arc(2 * v, 2 * v + 1, c);
+        for &u in &adj[v] {
+            arc(2 * v + 1, 2 * u, BIG);
+        }
+    }
+    let (src, sink) = (2 * a + 1, 2 * j);
+    let mut total = 0.0;
+    loop {
+        let mut prev = vec![usize::MAX; 2 * n];
+        let mut reached = vec![false; 2 * n];
+        reached[src] = true;
+        let mut queue = VecDeque::from([src]);
+        while let Some(u) = queue.pop_front() {
+            for &e in &head[u] {
+                if cap[e] > 1e-12 && !reached[to[e]] {
+                    reached[to[e]] = true;
+                    prev[to[e]] = e;
+                    queue.push_back(to[e]);
+                }
+            }
+        }
+        if !reached[sink] {
+            let s = (0..n).filter(|&v| reached[2 * v] && !reached[2 * v + 1]).collect();
+            return (total, s);
+        }
+        let mut f = f64::INFINITY;
+        let mut v = sink;
+        while v != src {
+            f = f.min(cap[prev[v]]);
+            v = to[prev[v] ^ 1];
+        }
+        let mut v = sink;
+        while v != src {
+            cap[prev[v]] -= f;
+            cap[prev[v] ^ 1] += f;
+            v = to[prev[v] ^ 1];
+        }
+        total += f;
+        if total >= BIG / 2.0 {
+            return (total, Vec::new()); // a and j are adjacent: nothing separates them
+        }
+    }
+}
+
+/// An open node: its parent's bound and its branching bounds `(column, lo, hi)`.
+struct Node {
+    bound: f64,
+    fixes: Vec<(usize, f64, f64)>,
+}
+
+/// Columns of the model: `(i, j, col)` for every allowed pair, and the index of each pair.
+struct Columns {
+    pairs: Vec<(usize, usize, Col)>,
+    index: Vec<Vec<Option<usize>>>,
+}
+
+impl Columns {
+    fn col(&self, i: usize, j: usize) -> Option<Col> {
+        self.index[i][j].map(|c| self.pairs[c].2)
+    }
+}
+
+/// Row terms with repeated columns summed (HiGHS rejects a column twice in one row).
+fn merged(terms: impl IntoIterator<Item = (Col, f64)>) -> Vec<(Col, f64)> {
+    let mut out: Vec<(Col, f64)> = Vec::new();
+    for (c, v) in terms {
+        match out.iter_mut().find(|(d, _)| *d == c) {
+            Some(t) => t.1 += v,
+            None => out.push((c, v)),
+        }
+    }
+    out
+}
+
+fn build(inst: &Instance, cons: &Constraints, allowed: &[Vec<bool>]) -> Result<(Model, Columns), SolveError> {
+    let n = inst.n();
+    let mut pb = RowProblem::default();
+    let mut pairs = Vec::new();
+    let mut index = vec![vec![None; n]; n];
+    for (i, row) in allowed.iter().enumerate() {
+        for (j, &ok) in row.iter().enumerate() {
+            if ok {
+                let fixed_centre = i == j && cons.centres.contains(&j);
+                let lo = if fixed_centre { 1.0 } else { 0.0 };
+                index[i][j] = Some(pairs.len());
+                pairs.push((i, j, pb.add_column(inst.medoid.cost[[i, j]], lo..=1.0)));
+            }
+        }
+    }
+    let cols = Columns { pairs, index };
+    for i in 0..n {
+        pb.add_row(1.0..=1.0, (0..n).filter_map(|j| cols.col(i, j)).map(|c| (c, 1.0)));
+        for j in 0..n {
+            if let (Some(xij), Some(xjj)) = (cols.col(i, j), cols.col(j, j)) {
+                if i != j {
+                    pb.add_row(..=0.0, [(xij, 1.0), (xjj, -1.0)]);
+                }
+            }
+        }
+    }
+    let k = cons.k as f64;
+    pb.add_row(k..=k, (0..n).filter_map(|j| cols.col(j, j)).map(|c| (c, 1.0)));
+    for j in 0..n {
+        let Some(xjj) = cols.col(j, j) else { continue };
+        let served: Vec<(usize, Col)> = (0..n).filter_map(|i| cols.col(i, j).map(|c| (i, c))).collect();
+        let pop = |sign: f64| served.iter().map(move |&(i, c)| (c, sign * inst.pop[i]));
+        if let Some(lo) = cons.min_pop {
+            pb.add_row(0.0.., merged(pop(1.0).chain([(xjj, -lo)])));
+        }
+        if let Some(hi) = cons.max_pop {
+            pb.add_row(..=0.0, merged(pop(1.0).chain([(xjj, -hi)])));
+        }
+        if let Some(lo) = cons.min_units {
+            pb.add_row(0.0.., merged(served.iter().map(|&(_, c)| (c, 1.0)).chain([(xjj, -(lo as f64))])));
+        }
+        if let Some(hi) = cons.max_units {
+            pb.add_row(..=0.0, merged(served.iter().map(|&(_, c)| (c, 1.0)).chain([(xjj, -(hi as f64))])));
+        }
+        for g in &cons.must_link {
+            for w in g.windows(2) {
+                let terms: Vec<(Col, f64)> =
+                    [(w[0], 1.0), (w[1], -1.0)].iter().filter_map(|&(u, s)| cols.col(u, j).map(|c| (c, s))).collect();
+                pb.add_row(0.0..=0.0, merged(terms));
+            }
+        }
+        for &(a, b) in &cons.cannot_link {
+            if let (Some(xa), Some(xb)) = (cols.col(a, j), cols.col(b, j)) {
+                pb.add_row(..=0.0, merged([(xa, 1.0), (xb, 1.0), (xjj, -1.0)]));
+            }
+        }
+    }
+    for a in 0..n {
+        for j in 0..n {
+            if a != j && !inst.adj[a].contains(&j) {
+                if let Some(xaj) = cols.col(a, j) {
+                    let rhs = inst.adj[a].iter().filter_map(|&s| cols.col(s, j)).map(|c| (c, -1.0));
+                    pb.add_row(..=0.0, std::iter::once((xaj, 1.0)).chain(rhs));
+                }
+            }
+        }
+    }
+    let mut model = pb.try_optimise(Sense::Minimise).map_err(|e| SolveError::Solver(format!("building the model: {e:?}")))?;
+    model.make_quiet();
+    model.set_option("presolve", "off");
+    model.set_option("solver", "simplex");
+    Ok((model, cols))
+}
+
+/// What one LP solve returned.
+struct Lp {
+    status: HighsModelStatus,
+    objective: f64,
+    values: Vec<f64>,
+    reduced: Vec<f64>,
+}
+
+fn solve_lp(model: Model, seconds: f64) -> Result<(Model, Lp), SolveError> {
+    let mut model = model;
+    model.set_option("time_limit", seconds.max(0.01));
+    let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
+    let status = solved.status();
+    let lp = if status == HighsModelStatus::Optimal {
+        let sol = solved.get_solution();
+        Lp {
+            status,
+            objective: solved.objective_value(),
+            values: sol.columns().to_vec(),
+            reduced: sol.dual_columns().to_vec(),
+        }
+    } else {
+        Lp { status, objective: f64::INFINITY, values: Vec::new(), reduced: Vec::new() }
+    };
+    Ok((Model::from(solved), lp))
+}
+
+/// Adds every separator inequality the LP solution violates; returns how many.
+fn separate(model: &mut Model, inst: &Instance, cols: &Columns, values: &[f64], seen: &mut HashSet<(usize, usize, Vec<usize>)>) -> usize {
+    let n = inst.n();
+    let mut val = vec![vec![0.0; n]; n]; // val[j][i] = x[i][j]
+    for (c, &(i, j, _)) in cols.pairs.iter().enumerate() {
+        val[j][i] = values[c];
+    }
+    let mut added = 0;
+    for j in 0..n {
+        if val[j][j] < EPS {
+            continue;
+        }
+        for a in 0..n {
+            if a == j || val[j][a] < EPS || inst.adj[a].contains(&j) {
+                continue;
+            }
+            let (weight, s) = min_separator(&inst.adj, a, j, &val[j]);
+            if weight < val[j][a] - EPS && !s.is_empty() && seen.insert((a, j, s.clone())) {
+                let xaj = cols.col(a, j).expect("positive value, so allowed");
+                let rhs = s.iter().filter_map(|&v| cols.col(v, j)).map(|c| (c, -1.0));
+                model.add_row(..=0.0, std::iter::once((xaj, 1.0)).chain(rhs));
+                added += 1;
+            }
+        }
+    }
+    added
+}
+
+pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
+    let clock = Instant::now();
+    let debug = std::env::var_os("PIANURA_DEBUG").is_some();
+    let n = inst.n();
+    let medoid = Medoid { costs: inst.medoid.clone() };
+    let hp = SolveParams { objective: ObjectiveKind::Medoid, ..params.clone() };
+    let mut incumbent: Option<(f64, Partition, Vec<usize>)> = heuristic::solve(inst, cons, &hp).ok().map(|o| {
+        let centres = zone_centres(inst, cons, &o.partition);
+        (medoid.evaluate_with(&o.partition, &centres), o.partition, centres)
+    });
+    let mut ub = incumbent.as_ref().map_or(f64::INFINITY, |i| i.0);
+    let tol = |ub: f64| params.mip_gap * ub.abs() + 1e-9;
+
+    let mut allowed = vec![vec![false; n]; n];
+    for j in 0..n {
+        let dist = path_costs(inst, j);
+        for (i, row) in allowed.iter_mut().enumerate() {
+            row[j] = dist[i] <= ub + tol(ub);
+        }
+    }
+    for &c in &cons.centres {
+        if !allowed[c][c] {
+            return Err(SolveError::Infeasible(format!("{} cannot lead a zone", inst.labels[c])));
+        }
+    }
+    let (mut model, cols) = build(inst, cons, &allowed)?;
+    let m = cols.pairs.len();
+    let mut global_hi = vec![1.0; m];
+    let global_lo: Vec<f64> =
+        cols.pairs.iter().map(|&(i, j, _)| if i == j && cons.centres.contains(&j) { 1.0 } else { 0.0 }).collect();
+    let mut seen = HashSet::new();
+    let mut open = vec![Node { bound: f64::NEG_INFINITY, fixes: Vec::new() }];
+    let mut applied: Vec<usize> = Vec::new();
+    let mut nodes = 0usize;
+    let mut timed_out = false;
+    let mut root_bound = f64::NEG_INFINITY;
+    while let Some(pos) = best_node(&open) {
+        let node = open.swap_remove(pos);
+        if node.bound >= ub - tol(ub) {
+            continue;
+        }
+        nodes += 1;
+        for c in applied.drain(..) {
+            model.change_column_bounds(cols.pairs[c].2, global_lo[c]..=global_hi[c]);
+        }
+        for &(c, lo, hi) in &node.fixes {
+            model.change_column_bounds(cols.pairs[c].2, lo.max(global_lo[c])..=hi.min(global_hi[c]));
+            applied.push(c);
+        }
+        let mut lp = None;
+        for round in 0..50 {
+            let remaining = params.time_limit - clock.elapsed().as_secs_f64();
+            if remaining <= 0.0 {
+                timed_out = true;
+                break;
+            }
+            let (next, result) = solve_lp(model, remaining)?;
+            model = next;
+            if result.status != HighsModelStatus::Optimal {
+                if result.status != HighsModelStatus::Infeasible {
+                    timed_out = true; // the LP stopped at the time limit
+                }
+                lp = None;
+                break;
+            }
+            if nodes == 1 {
+                root_bound = result.objective;
+                // Reduced-cost fixing: no partition better than the incumbent uses these pairs.
+                for c in 0..m {
+                    if global_hi[c] > 0.0 && global_lo[c] == 0.0 && result.objective + result.reduced[c] > ub + tol(ub) {
+                        global_hi[c] = 0.0;
+                        model.change_column_bounds(cols.pairs[c].2, 0.0..=0.0);
+                    }
+                }
+            }
+            let pruned = result.objective >= ub - tol(ub);
+            let added = if pruned { 0 } else { separate(&mut model, inst, &cols, &result.values, &mut seen) };
+            if debug && nodes == 1 {
+                eprintln!("root round {round}: bound {:.4} ub {ub:.4}, {added} cuts", result.objective);
+            }
+            lp = Some(result);
+            if pruned || added == 0 {
+                break;
+            }
+        }
+        if timed_out {
+            open.push(node);
+            break;
+        }
+        let Some(lp) = lp else { continue }; // infeasible node
+        if lp.objective >= ub - tol(ub) {
+            continue;
+        }
+        // Branch on the most fractional centre, else the most fractional assignment.
+        let frac = |c: usize| {
+            let v = lp.values[c];
+            v.min(1.0 - v)
+        };
+        let centre = (0..m).filter(|&c| cols.pairs[c].0 == cols.pairs[c].1).filter(|&c| frac(c) > EPS).max_by(|&a, &b| frac(a).total_cmp(&frac(b)));
+        let pick = centre.or_else(|| (0..m).filter(|&c| frac(c) > EPS).max_by(|&a, &b| frac(a).total_cmp(&frac(b))));
+        match pick {
+            None => {
+                // Integral and no separator violated: a contiguous partition, the best of its subtree.
+                let mut centre_of = vec![0; n];
+                for (c, &(i, j, _)) in cols.pairs.iter().enumerate() {
+                    if lp.values[c] > 0.5 {
+                        centre_of[i] = j;
+                    }
+                }
+                let p = Partition::from_labels(&centre_of);
+                let centres: Vec<usize> = (0..p.k()).map(|z| centre_of[p.members(z)[0]]).collect();
+                let value = medoid.evaluate_with(&p, &centres);
+                if debug {
+                    eprintln!("node {nodes}: new incumbent {value:.4}");
+                }
+                if value < ub {
+                    ub = value;
+                    incumbent = Some((value, p, centres));
+                }
+            }
+            Some(c) => {
+                for (lo, hi) in [(1.0, 1.0), (0.0, 0.0)] {
+                    let mut fixes = node.fixes.clone();
+                    fixes.push((c, lo, hi));
+                    open.push(Node { bound: lp.objective, fixes });
+                }
+            }
+        }
+    }
+    let Some((objective, partition, centres)) = incumbent else {
+        return Err(SolveError::Infeasible(if timed_out {
+            format!("no partition into {} contiguous zones meeting the constraints was found within {} s", cons.k, params.time_limit)
+        } else {
+            format!("HiGHS proves that no {} contiguous zones meet the population, size, keep-together and keep-apart constraints", cons.k)
+        }));
+    };
+    let open_bound = open.iter().map(|nd| nd.bound).fold(f64::INFINITY, f64::min);
+    let optimal = !timed_out && open.iter().all(|nd| nd.bound >= ub - tol(ub));
+    let bound = if optimal { objective } else { open_bound.max(root_bound).min(objective) };
+    if debug {
+        eprintln!("{nodes} nodes, root bound {root_bound:.4}, {} cuts, {:.2} s", seen.len(), clock.elapsed().as_secs_f64());
+    }
+    let gap = if objective.abs() > 0.0 { ((objective - bound) / objective.abs()).max(0.0) } else { 0.0 };
+    Ok(Outcome {
+        method: "exact",
+        centres: Some(super::canonical_centres(&partition, &centres)),
+        partition: partition.canonical(),
+        status: if optimal { Status::Optimal } else { Status::TimeLimit },
+        objective,
+        bound: Some(bound),
+        gap: Some(gap),
+        seconds: clock.elapsed().as_secs_f64(),
+    })
+}
+
+/// The open node with the lowest bound (the latest on ties: depth first among equals).
+fn best_node(open: &[Node]) -> Option<usize> {
+    (0..open.len()).rev().min_by(|&a, &b| open[a].bound.total_cmp(&open[b].bound))
+}

@@ -1,0 +1,437 @@
+//! Solvers for k contiguous zones: the problem ([`Instance`], [`Constraints`], [`SolveParams`]),
+//! the answer ([`Outcome`] with an honest [`Status`]), and the solvers themselves:
+//! [`exact`] (medoid and pairwise MIPs through good_lp + HiGHS) and [`heuristic`] (Ward and
+//! SKATER starts, annealing, merge-and-split, multi-start over rayon), plus [`kmeans`] as the
+//! non-spatial reference. No I/O here.
+
+pub mod exact;
+pub mod heuristic;
+pub mod kmeans;
+
+use std::collections::BTreeSet;
+
+use ndarray::Array2;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::features::FeatureMatrix;
+use crate::graph::AdjacencyGraph;
+use crate::objective::{Medoid, MedoidCosts, Objective, Pairwise, Ssd};
+use crate::partition::Partition;
+use crate::territory::Territory;
+
+/// What a solver works on: adjacency, standardized features, populations, names.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// Neighbour lists (sorted), index = unit.
+    pub adj: Vec<Vec<usize>>,
+    /// Standardized, weighted features (rows = units).
+    pub x: Array2<f64>,
+    /// Residents per unit (1 each when the input has no population).
+    pub pop: Vec<f64>,
+    /// Interior points (lon, lat) when known, for distances in km.
+    pub points: Option<Vec<(f64, f64)>>,
+    /// `istat name` per unit, for messages.
+    pub labels: Vec<String>,
+    /// Medoid costs (unit × centre); squared feature distances unless set otherwise.
+    pub medoid: MedoidCosts,
+}
+
+impl Instance {
+    /// An instance from a territory, its graph and its (already standardized) features.
+    pub fn new(t: &Territory, g: &AdjacencyGraph, x: &FeatureMatrix) -> Self {
+        let adj: Vec<Vec<usize>> = (0..t.len() as u32)
+            .map(|i| g.neighbors(crate::territory::MunicipalityId(i)).iter().map(|m| m.index()).collect())
+            .collect();
+        let pop = t.units.iter().map(|u| u.pop.unwrap_or(1.0)).collect();
+        let points = t.units.iter().map(|u| u.point).collect::<Option<Vec<_>>>();
+        let labels = t.units.iter().map(|u| u.to_string()).collect();
+        Self::from_parts(adj, x.values().clone(), pop, points, labels)
+    }
+
+    /// An instance from raw parts (tests, benches, sub-areas).
+    pub fn from_parts(
+        adj: Vec<Vec<usize>>,
+        x: Array2<f64>,
+        pop: Vec<f64>,
+        points: Option<Vec<(f64, f64)>>,
+        labels: Vec<String>,
+    ) -> Self {
+        let medoid = MedoidCosts::new(x.view(), None, None);
+        Instance { adj, x, pop, points, labels, medoid }
+    }
+
+    /// Number of units.
+    pub fn n(&self) -> usize {
+        self.adj.len()
+    }
+
+    /// The sub-instance on `units` (ascending): adjacency restricted, rows kept as they are.
+    pub fn subset(&self, units: &[usize]) -> Instance {
+        let mut index = vec![usize::MAX; self.n()];
+        for (i, &u) in units.iter().enumerate() {
+            index[u] = i;
+        }
+        let adj = units
+            .iter()
+            .map(|&u| self.adj[u].iter().filter(|&&v| index[v] != usize::MAX).map(|&v| index[v]).collect())
+            .collect();
+        let x = self.x.select(ndarray::Axis(0), units);
+        let medoid = MedoidCosts {
+            cost: Array2::from_shape_fn((units.len(), units.len()), |(i, j)| {
+                self.medoid.cost[[units[i], units[j]]]
+            }),
+        };
+        Instance {
+            adj,
+            x,
+            pop: units.iter().map(|&u| self.pop[u]).collect(),
+            points: self.points.as_ref().map(|p| units.iter().map(|&u| p[u]).collect()),
+            labels: units.iter().map(|&u| self.labels[u].clone()).collect(),
+            medoid,
+        }
+    }
+
+    /// Connected components of the adjacency, each ascending, in order of lowest member.
+    pub fn components(&self) -> Vec<Vec<usize>> {
+        let all = Partition::from_labels(&vec![0; self.n()]);
+        all.zone_pieces(&self.adj, 0)
+    }
+
+    /// The objective of a kind over this instance.
+    pub fn objective(&self, kind: ObjectiveKind) -> Box<dyn Objective> {
+        match kind {
+            ObjectiveKind::Ssd => Box::new(Ssd { x: self.x.clone() }),
+            ObjectiveKind::Pairwise => Box::new(Pairwise { x: self.x.clone() }),
+            ObjectiveKind::Medoid => Box::new(Medoid { costs: self.medoid.clone() }),
+        }
+    }
+}
+
+/// Which score a solver minimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ObjectiveKind {
+    /// Sum of squared deviations from zone means.
+    Ssd,
+    /// Sum of same-zone pairwise squared distances (p-regions).
+    Pairwise,
+    /// Sum of squared distances to each zone's centre municipality.
+    #[default]
+    Medoid,
+}
+
+/// Constraints every solver honours.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// Number of zones.
+    pub k: usize,
+    /// Minimum residents per zone.
+    pub min_pop: Option<f64>,
+    /// Maximum residents per zone.
+    pub max_pop: Option<f64>,
+    /// Minimum units per zone.
+    pub min_units: Option<usize>,
+    /// Maximum units per zone.
+    pub max_units: Option<usize>,
+    /// Groups that must share a zone (existing unions); each must be connected.
+    pub must_link: Vec<Vec<usize>>,
+    /// Pairs that must not share a zone.
+    pub cannot_link: Vec<(usize, usize)>,
+    /// Units that must be zone centres (medoid objective; exact solver).
+    pub centres: Vec<usize>,
+}
+
+/// Solver settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolveParams {
+    /// Objective to minimise.
+    pub objective: ObjectiveKind,
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Wall-clock limit for the exact solver, seconds.
+    pub time_limit: f64,
+    /// Relative MIP gap at which the exact solver stops.
+    pub mip_gap: f64,
+    /// Worker threads (heuristic starts, HiGHS); results do not depend on it.
+    pub threads: usize,
+    /// Heuristic starts; 0 picks a number from the instance size.
+    pub starts: usize,
+}
+
+impl Default for SolveParams {
+    fn default() -> Self {
+        SolveParams {
+            objective: ObjectiveKind::Medoid,
+            seed: 42,
+            time_limit: 60.0,
+            mip_gap: 1e-6,
+            threads: 2,
+            starts: 0,
+        }
+    }
+}
+
+/// How a solve ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Proven optimal (within the MIP gap tolerance).
+    Optimal,
+    /// The time limit stopped the exact solver; the incumbent is returned with its gap.
+    TimeLimit,
+    /// A heuristic answer: no optimality claim.
+    Heuristic,
+}
+
+/// A solver's answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    /// Which solver produced it.
+    pub method: &'static str,
+    /// The zones.
+    #[serde(skip)]
+    pub partition: Partition,
+    /// Centre of each zone (medoid objective).
+    pub centres: Option<Vec<usize>>,
+    /// How it ended.
+    pub status: Status,
+    /// Objective value of `partition`.
+    pub objective: f64,
+    /// Best proven lower bound, when an exact solver ran.
+    pub bound: Option<f64>,
+    /// (objective − bound) / |objective|.
+    pub gap: Option<f64>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Errors solvers return; a time limit with a partition is an [`Outcome`], not an error.
+#[derive(Debug, Error, PartialEq)]
+pub enum SolveError {
+    /// The constraints cannot all hold; the message says which and with what numbers.
+    #[error("infeasible: {0}")]
+    Infeasible(String),
+    /// A parameter out of range.
+    #[error("invalid parameter: {0}")]
+    Param(String),
+    /// The MIP solver failed for a reason other than infeasibility or a limit.
+    #[error("HiGHS failed: {0}")]
+    Solver(String),
+}
+
+impl Constraints {
+    /// Proves infeasibility before solving when the data shows it, naming the culprit.
+    ///
+    /// # Errors
+    /// [`SolveError::Infeasible`] with the numbers; [`SolveError::Param`] for ids out of range.
+    pub fn check(&self, inst: &Instance) -> Result<(), SolveError> {
+        let n = inst.n();
+        let infeasible = |s: String| Err(SolveError::Infeasible(s));
+        if self.k == 0 {
+            return Err(SolveError::Param("k must be at least 1".into()));
+        }
+        if self.k > n {
+            return infeasible(format!("{} zones requested but the area has only {n} municipalities", self.k));
+        }
+        let ids = self.must_link.iter().flatten().chain(self.centres.iter());
+        let ids = ids.chain(self.cannot_link.iter().flat_map(|(a, b)| [a, b]));
+        if let Some(bad) = ids.copied().find(|&u| u >= n) {
+            return Err(SolveError::Param(format!("unit index {bad} out of range (n = {n})")));
+        }
+        let comps = inst.components();
+        if comps.len() > self.k {
+            let small: Vec<String> = comps.iter().skip(1).take(3).map(|c| inst.labels[c[0]].clone()).collect();
+            return infeasible(format!(
+                "the area has {} separate pieces (e.g. around {}), so at least {} zones are needed for contiguous zones, not {}",
+                comps.len(),
+                small.join(", "),
+                comps.len(),
+                self.k
+            ));
+        }
+        let total: f64 = inst.pop.iter().sum();
+        if let (Some(lo), Some(hi)) = (self.min_pop, self.max_pop) {
+            if lo > hi {
+                return Err(SolveError::Param(format!("min population {lo} exceeds max population {hi}")));
+            }
+        }
+        if let Some(lo) = self.min_pop {
+            for c in &comps {
+                let p: f64 = c.iter().map(|&u| inst.pop[u]).sum();
+                if p < lo {
+                    return infeasible(format!(
+                        "min zone population {lo} exceeds the {p} residents of the separate piece {{{}}}",
+                        names(inst, c)
+                    ));
+                }
+            }
+            if lo * self.k as f64 > total {
+                return infeasible(format!(
+                    "{} zones of at least {lo} residents need {} but the area has {total}",
+                    self.k,
+                    lo * self.k as f64
+                ));
+            }
+        }
+        if let Some(hi) = self.max_pop {
+            if let Some(u) = (0..n).find(|&u| inst.pop[u] > hi) {
+                return infeasible(format!(
+                    "{} alone has {} residents, above the max zone population {hi}",
+                    inst.labels[u], inst.pop[u]
+                ));
+            }
+            if hi * (self.k as f64) < total {
+                return infeasible(format!(
+                    "{} zones of at most {hi} residents hold {} but the area has {total}",
+                    self.k,
+                    hi * self.k as f64
+                ));
+            }
+        }
+        if let Some(lo) = self.min_units {
+            if lo * self.k > n {
+                return infeasible(format!("{} zones of at least {lo} municipalities need {} but there are {n}", self.k, lo * self.k));
+            }
+            if let Some(c) = comps.iter().find(|c| c.len() < lo) {
+                return infeasible(format!("the separate piece {{{}}} has fewer than {lo} municipalities", names(inst, c)));
+            }
+        }
+        if let Some(hi) = self.max_units {
+            if hi * self.k < n {
+                return infeasible(format!("{} zones of at most {hi} municipalities hold {} but there are {n}", self.k, hi * self.k));
+            }
+            if let Some(g) = self.must_link.iter().find(|g| g.len() > hi) {
+                return infeasible(format!("the group {{{}}} that must stay together exceeds {hi} municipalities", names(inst, g)));
+            }
+        }
+        for g in &self.must_link {
+            let set: BTreeSet<usize> = g.iter().copied().collect();
+            if !is_connected(&inst.adj, &set) {
+                return infeasible(format!(
+                    "the group {{{}}} that must stay together is not contiguous by itself",
+                    names(inst, g)
+                ));
+            }
+            if let Some(hi) = self.max_pop {
+                let p: f64 = g.iter().map(|&u| inst.pop[u]).sum();
+                if p > hi {
+                    return infeasible(format!("the group {{{}}} has {p} residents, above the max zone population {hi}", names(inst, g)));
+                }
+            }
+            for &(a, b) in &self.cannot_link {
+                if set.contains(&a) && set.contains(&b) {
+                    return infeasible(format!(
+                        "{} and {} must be kept apart but belong to the group {{{}}} that must stay together",
+                        inst.labels[a], inst.labels[b], names(inst, g)
+                    ));
+                }
+            }
+        }
+        if self.centres.len() > self.k {
+            return infeasible(format!("{} fixed centres for {} zones", self.centres.len(), self.k));
+        }
+        Ok(())
+    }
+
+    /// True when a partition meets every constraint (contiguity included).
+    pub fn holds(&self, inst: &Instance, p: &Partition) -> bool {
+        self.violations(inst, p).is_empty()
+    }
+
+    /// Every constraint a partition breaks, in words.
+    pub fn violations(&self, inst: &Instance, p: &Partition) -> Vec<String> {
+        let mut v = Vec::new();
+        if p.k() != self.k {
+            v.push(format!("{} zones instead of {}", p.k(), self.k));
+        }
+        for (z, m) in p.zones().iter().enumerate() {
+            if !p.is_zone_connected(&inst.adj, z) {
+                v.push(format!("zone {} is not contiguous", z + 1));
+            }
+            let pop: f64 = m.iter().map(|&u| inst.pop[u]).sum();
+            if self.min_pop.is_some_and(|lo| pop < lo) || self.max_pop.is_some_and(|hi| pop > hi) {
+                v.push(format!("zone {} has {pop} residents", z + 1));
+            }
+            if self.min_units.is_some_and(|lo| m.len() < lo) || self.max_units.is_some_and(|hi| m.len() > hi) {
+                v.push(format!("zone {} has {} municipalities", z + 1, m.len()));
+            }
+        }
+        for g in &self.must_link {
+            if g.iter().any(|&u| p.zone_of(u) != p.zone_of(g[0])) {
+                v.push(format!("group {{{}}} is split", names(inst, g)));
+            }
+        }
+        for &(a, b) in &self.cannot_link {
+            if p.zone_of(a) == p.zone_of(b) {
+                v.push(format!("{} and {} share a zone", inst.labels[a], inst.labels[b]));
+            }
+        }
+        v
+    }
+}
+
+fn names(inst: &Instance, units: &[usize]) -> String {
+    let shown: Vec<&str> = units.iter().take(6).map(|&u| inst.labels[u].as_str()).collect();
+    let more = if units.len() > 6 { format!(", … {} in all", units.len()) } else { String::new() };
+    format!("{}{more}", shown.join(", "))
+}
+
+/// True when `set` induces a connected subgraph.
+pub(crate) fn is_connected(adj: &[Vec<usize>], set: &BTreeSet<usize>) -> bool {
+    let Some(&start) = set.iter().next() else { return true };
+    let mut seen = BTreeSet::from([start]);
+    let mut stack = vec![start];
+    while let Some(u) = stack.pop() {
+        for &v in &adj[u] {
+            if set.contains(&v) && seen.insert(v) {
+                stack.push(v);
+            }
+        }
+    }
+    seen.len() == set.len()
+}
+
+/// Runs the solver a method names. `auto`: exact for the medoid objective on small instances
+/// (falling back to the heuristic incumbent at the time limit), heuristic otherwise.
+pub fn solve(
+    inst: &Instance,
+    cons: &Constraints,
+    params: &SolveParams,
+    method: Method,
+) -> Result<Outcome, SolveError> {
+    cons.check(inst)?;
+    match method {
+        Method::Heuristic => heuristic::solve(inst, cons, params),
+        Method::Ward => heuristic::ward_only(inst, cons, params),
+        Method::Skater => heuristic::skater_only(inst, cons, params),
+        Method::Kmeans => kmeans::solve(inst, cons, params),
+        Method::Exact => exact::solve(inst, cons, params),
+        Method::Auto => {
+            if params.objective != ObjectiveKind::Ssd && inst.n() <= exact::AUTO_MAX_UNITS {
+                exact::solve(inst, cons, params)
+            } else {
+                heuristic::solve(inst, cons, params)
+            }
+        }
+    }
+}
+
+/// Which solver to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Exact where the size allows, heuristic elsewhere.
+    #[default]
+    Auto,
+    /// The MIP (medoid or pairwise objective).
+    Exact,
+    /// Multi-start annealing with merge-and-split.
+    Heuristic,
+    /// Contiguity-constrained Ward agglomeration alone.
+    Ward,
+    /// SKATER spanning-tree cuts alone.
+    Skater,
+    /// k-means, ignoring contiguity (the non-spatial reference).
+    Kmeans,
+}

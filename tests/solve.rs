@@ -1,0 +1,193 @@
+//! Zone solvers: exact optimum = brute force on small grids, heuristics never below it and
+//! always feasible, constraints honoured, determinism across thread counts, infeasibility named.
+
+mod common;
+
+use common::*;
+use pianura::solve::{solve, Constraints, Method, ObjectiveKind, SolveError, SolveParams, Status};
+
+fn params(objective: ObjectiveKind) -> SolveParams {
+    SolveParams { objective, time_limit: 60.0, ..SolveParams::default() }
+}
+
+fn brute_force_min(inst: &pianura::solve::Instance, cons: &Constraints, kind: ObjectiveKind) -> f64 {
+    let o = inst.objective(kind);
+    all_partitions(inst, cons).iter().map(|p| o.evaluate(p)).fold(f64::INFINITY, f64::min)
+}
+
+#[test]
+fn exact_medoid_equals_brute_force_on_grids() {
+    for (rows, cols, k) in [(3, 3, 2), (3, 3, 3), (3, 4, 3), (3, 4, 4)] {
+        let inst = grid(rows, cols);
+        let cons = Constraints { k, ..Default::default() };
+        let best = brute_force_min(&inst, &cons, ObjectiveKind::Medoid);
+        let out = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();
+        assert_eq!(out.status, Status::Optimal, "{rows}×{cols} k={k}");
+        assert!((out.objective - best).abs() < 1e-6, "{rows}×{cols} k={k}: exact {} vs brute force {best}", out.objective);
+        assert!(out.partition.is_contiguous(&inst.adj));
+        assert!(out.gap.unwrap() <= 1e-6);
+    }
+}
+
+#[test]
+fn exact_medoid_with_population_bounds_equals_brute_force() {
+    let inst = grid(3, 4);
+    let cons = Constraints { k: 3, min_pop: Some(4500.0), max_pop: Some(5600.0), ..Default::default() };
+    let best = brute_force_min(&inst, &cons, ObjectiveKind::Medoid);
+    assert!(best.is_finite(), "the bounds leave some partitions");
+    let out = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();
+    assert!((out.objective - best).abs() < 1e-6, "exact {} vs brute force {best}", out.objective);
+    assert!(cons.holds(&inst, &out.partition), "{:?}", cons.violations(&inst, &out.partition));
+}
+
+#[test]
+fn exact_pairwise_equals_brute_force_on_a_small_grid() {
+    let inst = grid(3, 3);
+    let cons = Constraints { k: 3, ..Default::default() };
+    let best = brute_force_min(&inst, &cons, ObjectiveKind::Pairwise);
+    let out = solve(&inst, &cons, &params(ObjectiveKind::Pairwise), Method::Exact).unwrap();
+    assert_eq!(out.status, Status::Optimal);
+    assert!((out.objective - best).abs() < 1e-6, "exact {} vs brute force {best}", out.objective);
+    assert!(out.bound.unwrap() <= out.objective + 1e-9);
+}
+
+#[test]
+fn heuristics_are_contiguous_and_never_beat_the_optimum() {
+    for (rows, cols, k) in [(3, 3, 3), (3, 4, 3), (3, 4, 4)] {
+        let inst = grid(rows, cols);
+        let cons = Constraints { k, ..Default::default() };
+        for kind in [ObjectiveKind::Ssd, ObjectiveKind::Pairwise, ObjectiveKind::Medoid] {
+            let best = brute_force_min(&inst, &cons, kind);
+            for method in [Method::Heuristic, Method::Ward, Method::Skater] {
+                let out = solve(&inst, &cons, &params(kind), method).unwrap();
+                assert!(out.partition.is_contiguous(&inst.adj), "{method:?} {kind:?}");
+                assert_eq!(out.partition.k(), k);
+                assert!(out.objective >= best - 1e-9, "{method:?} {kind:?}: {} below the optimum {best}", out.objective);
+            }
+            // On grids this small, the full heuristic finds the optimum itself.
+            let out = solve(&inst, &cons, &params(kind), Method::Heuristic).unwrap();
+            assert!((out.objective - best).abs() < 1e-9, "{rows}×{cols} k={k} {kind:?}: {} vs {best}", out.objective);
+        }
+    }
+}
+
+#[test]
+fn every_constraint_holds_in_returned_partitions() {
+    let inst = grid(3, 4);
+    let cons = Constraints {
+        k: 3,
+        min_pop: Some(4000.0),
+        max_pop: Some(6000.0),
+        min_units: Some(3),
+        max_units: Some(5),
+        must_link: vec![vec![0, 1, 2]],
+        cannot_link: vec![(5, 6), (9, 11)],
+        centres: vec![],
+    };
+    let best = brute_force_min(&inst, &cons, ObjectiveKind::Medoid);
+    assert!(best.is_finite());
+    for method in [Method::Heuristic, Method::Exact] {
+        let out = solve(&inst, &cons, &params(ObjectiveKind::Medoid), method).unwrap();
+        assert!(cons.holds(&inst, &out.partition), "{method:?}: {:?}", cons.violations(&inst, &out.partition));
+        assert!(out.objective >= best - 1e-9);
+    }
+    let exact = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();
+    assert!((exact.objective - best).abs() < 1e-6);
+    // Ward and SKATER ignore nothing either: they either meet the constraints or say so.
+    for method in [Method::Ward, Method::Skater] {
+        match solve(&inst, &cons, &params(ObjectiveKind::Ssd), method) {
+            Ok(out) => assert!(cons.holds(&inst, &out.partition)),
+            Err(SolveError::Infeasible(msg)) => assert!(msg.contains("breaks"), "{msg}"),
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn fixed_centres_are_centres() {
+    let inst = grid(3, 4);
+    let cons = Constraints { k: 3, centres: vec![0, 11], ..Default::default() };
+    let out = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();
+    let centres = out.centres.unwrap();
+    assert!(centres.contains(&0) && centres.contains(&11), "{centres:?}");
+}
+
+#[test]
+fn same_seed_same_partition_with_one_or_two_threads() {
+    let t = pianura::territory::Territory::embedded_default();
+    let g = pianura::graph::AdjacencyGraph::build(&t, pianura::graph::Contiguity::Queen).unwrap();
+    let x = pianura::features::FeatureMatrix::from_territory(&t).standardized();
+    let inst = pianura::solve::Instance::new(&t, &g, &x);
+    let cons = Constraints { k: 5, ..Default::default() };
+    let run = |threads, seed| {
+        let p = SolveParams { objective: ObjectiveKind::Ssd, threads, seed, ..SolveParams::default() };
+        solve(&inst, &cons, &p, Method::Heuristic).unwrap()
+    };
+    let (a, b) = (run(1, 7), run(2, 7));
+    assert_eq!(a.partition, b.partition);
+    assert_eq!(a.objective.to_bits(), b.objective.to_bits());
+    // Best known value on the default area for k = 5 (PEERS.md).
+    assert!(a.objective <= 101.566, "k=5 SSD {}", a.objective);
+}
+
+#[test]
+fn infeasibility_is_proved_before_solving_and_names_the_culprit() {
+    let t = pianura::territory::Territory::load(&fixture("lombardia")).unwrap();
+    let g = pianura::graph::AdjacencyGraph::build(&t, pianura::graph::Contiguity::Queen).unwrap();
+    let x = pianura::features::FeatureMatrix::from_territory(&t).standardized();
+    let inst = pianura::solve::Instance::new(&t, &g, &x);
+    let p = params(ObjectiveKind::Ssd);
+    // Campione d'Italia (about 2,000 residents) is an exclave: its own zone, too small.
+    let cons = Constraints { k: 10, min_pop: Some(5000.0), ..Default::default() };
+    let err = solve(&inst, &cons, &p, Method::Heuristic).unwrap_err().to_string();
+    assert!(err.contains("013040 Campione d'Italia") && err.contains("min zone population 5000"), "{err}");
+    // One zone cannot be contiguous over two pieces.
+    let err = solve(&inst, &Constraints { k: 1, ..Default::default() }, &p, Method::Heuristic).unwrap_err().to_string();
+    assert!(err.contains("2 separate pieces") && err.contains("Campione"), "{err}");
+
+    let inst = grid(3, 3);
+    let err = solve(&inst, &Constraints { k: 10, ..Default::default() }, &p, Method::Heuristic).unwrap_err();
+    assert!(matches!(&err, SolveError::Infeasible(m) if m.contains("10 zones") && m.contains("only 9")), "{err}");
+    let cons = Constraints { k: 2, must_link: vec![vec![0, 1]], cannot_link: vec![(0, 1)], ..Default::default() };
+    let err = solve(&inst, &cons, &p, Method::Heuristic).unwrap_err().to_string();
+    assert!(err.contains("cell0 and cell1 must be kept apart"), "{err}");
+    let cons = Constraints { k: 2, must_link: vec![vec![0, 8]], ..Default::default() };
+    let err = solve(&inst, &cons, &p, Method::Heuristic).unwrap_err().to_string();
+    assert!(err.contains("{cell0, cell8}") && err.contains("not contiguous"), "{err}");
+    let cons = Constraints { k: 2, max_pop: Some(1200.0), ..Default::default() };
+    let err = solve(&inst, &cons, &p, Method::Heuristic).unwrap_err().to_string();
+    assert!(err.contains("above the max zone population 1200"), "{err}");
+}
+
+#[test]
+fn kmeans_ignores_contiguity_and_says_so() {
+    let t = pianura::territory::Territory::embedded_default();
+    let g = pianura::graph::AdjacencyGraph::build(&t, pianura::graph::Contiguity::Queen).unwrap();
+    let x = pianura::features::FeatureMatrix::from_territory(&t).standardized();
+    let inst = pianura::solve::Instance::new(&t, &g, &x);
+    let cons = Constraints { k: 5, ..Default::default() };
+    let p = params(ObjectiveKind::Ssd);
+    let km = solve(&inst, &cons, &p, Method::Kmeans).unwrap();
+    let heur = solve(&inst, &cons, &p, Method::Heuristic).unwrap();
+    assert_eq!(km.partition.k(), 5);
+    // Without contiguity, k-means reaches a lower SSD, with scattered zones.
+    assert!(km.objective < heur.objective, "k-means {} vs contiguous {}", km.objective, heur.objective);
+    assert!(pianura::metrics::disconnected_zones(&inst, &km.partition) > 0);
+}
+
+/// Known optima of the medoid objective on the default area (proved independently with HiGHS
+/// through plain formulations, 40–680 s each; see the solver issue).
+#[test]
+fn default_area_medoid_optima_are_reached_and_proved() {
+    let t = pianura::territory::Territory::embedded_default();
+    let g = pianura::graph::AdjacencyGraph::build(&t, pianura::graph::Contiguity::Queen).unwrap();
+    let x = pianura::features::FeatureMatrix::from_territory(&t).standardized();
+    let inst = pianura::solve::Instance::new(&t, &g, &x);
+    for (k, optimum) in [(3, 154.7395), (4, 133.4217)] {
+        let cons = Constraints { k, ..Default::default() };
+        let out = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();
+        assert_eq!(out.status, Status::Optimal, "k={k}");
+        assert!((out.objective - optimum).abs() < 1e-4, "k={k}: {} vs {optimum}", out.objective);
+        assert!(out.partition.is_contiguous(&inst.adj));
+    }
+}
