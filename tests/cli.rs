@@ -93,3 +93,48 @@ fn help_explains_the_commands() {
         assert!(text.contains(word), "--help mentions {word}: {text}");
     }
 }
+
+#[test]
+fn zones_json_has_the_documented_fields_and_is_deterministic() {
+    let args = ["zones", "--k", "4", "--method", "heuristic", "--objective", "ssd", "--seed", "3", "--json"];
+    let v = json(&args);
+    for key in ["method", "objective", "k", "zones", "labels", "ssd", "r2", "pairwise", "medoid", "contiguous", "zone_pops", "status", "bound", "gap", "seconds", "seed"] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["k"], 4);
+    assert_eq!(v["contiguous"], true);
+    assert_eq!(v["status"], "heuristic");
+    assert!(v["ssd"].as_f64().unwrap() <= 113.593, "k=4 best known SSD is 113.592");
+    let zones = v["zones"].as_array().unwrap();
+    let members: usize = zones.iter().map(|z| z.as_array().unwrap().len()).sum();
+    assert_eq!(members, 42);
+    assert_eq!(v["labels"].as_object().unwrap().len(), 42);
+    let pops: f64 = v["zone_pops"].as_array().unwrap().iter().map(|p| p.as_f64().unwrap()).sum();
+    let total: f64 = {
+        let raw: Value = serde_json::from_str(&std::fs::read_to_string(bassa42()).unwrap()).unwrap();
+        raw["features"].as_array().unwrap().iter().map(|f| f["properties"]["pop_2023"].as_f64().unwrap()).sum()
+    };
+    assert_eq!(pops, total);
+    let again = json(&args);
+    assert_eq!(v["zones"], again["zones"]);
+    assert_eq!(v["ssd"], again["ssd"]);
+}
+
+#[test]
+fn zones_exact_reports_a_proved_optimum() {
+    let v = json(&["zones", "--k", "4", "--json"]);
+    assert_eq!(v["method"], "exact");
+    assert_eq!(v["status"], "optimal");
+    assert!((v["medoid"].as_f64().unwrap() - 133.4217).abs() < 1e-4);
+    assert_eq!(v["gap"], 0.0);
+    assert_eq!(v["centres"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn zones_infeasible_request_names_the_exclave() {
+    let area = fixture("lombardia");
+    let out = pianura(&["zones", "--area", area.to_str().unwrap(), "--k", "5", "--min-pop", "3000"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Campione d'Italia") && err.contains("3000"), "{err}");
+}

@@ -122,6 +122,10 @@ struct ZonesArgs {
     /// Adjacency rule.
     #[arg(long, value_enum, default_value_t = Contiguity::Queen)]
     contiguity: Contiguity,
+    /// Work on the largest connected piece only (islands and exclaves left out and listed);
+    /// features are standardized over that piece.
+    #[arg(long)]
+    largest_component: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -321,6 +325,8 @@ struct ZonesReport {
     disconnected_zones: usize,
     zone_pops: Vec<f64>,
     diameters_km: Option<Vec<f64>>,
+    /// Municipalities outside the largest piece (with --largest-component).
+    left_out: Vec<String>,
     status: Status,
     /// Value of the objective that was minimised.
     value: f64,
@@ -331,8 +337,18 @@ struct ZonesReport {
 }
 
 fn zones(args: ZonesArgs) -> Result<()> {
-    let (t, f) = load_area(&args.area)?;
-    let g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
+    let (mut t, mut f) = load_area(&args.area)?;
+    let mut g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
+    let mut left_out = Vec::new();
+    if args.largest_component {
+        let comps = g.components();
+        left_out = comps.iter().skip(1).flatten().map(|id| t.unit(*id).istat.clone()).collect();
+        let note = format!("largest connected piece, {} of {} municipalities", comps[0].len(), t.len());
+        let rows: Vec<usize> = comps[0].iter().map(|id| id.index()).collect();
+        f = f.rows(&rows);
+        t = t.subset(&comps[0], &note);
+        g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
+    }
     let x = f.standardized();
     let inst = Instance::new(&t, &g, &x);
     let cons = Constraints {
@@ -372,6 +388,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
         disconnected_zones: metrics::disconnected_zones(&inst, p),
         zone_pops: metrics::zone_pops(&inst, p),
         diameters_km: metrics::diameters_km(&inst, p),
+        left_out,
         status: out.status,
         value: out.objective,
         bound: out.bound,

@@ -103,6 +103,11 @@ impl FeatureMatrix {
         self.values.nrows()
     }
 
+    /// Keeps the given rows (municipality indices), in that order.
+    pub fn rows(&self, idx: &[usize]) -> Self {
+        FeatureMatrix { names: self.names.clone(), values: self.values.select(Axis(0), idx) }
+    }
+
     /// Keeps the named columns, in the order given.
     ///
     /// # Errors

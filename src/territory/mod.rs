@@ -318,6 +318,40 @@ impl Territory {
         self.units.iter().position(|u| u.istat == code).map(|i| MunicipalityId(i as u32))
     }
 
+    /// The territory restricted to `ids` (kept in the given order, renumbered from 0): units,
+    /// polygons or the edges among them, and attributes. `source` notes the restriction.
+    pub fn subset(&self, ids: &[MunicipalityId], note: &str) -> Territory {
+        let mut new_id = vec![u32::MAX; self.len()];
+        for (k, id) in ids.iter().enumerate() {
+            new_id[id.index()] = k as u32;
+        }
+        let shapes = match &self.shapes {
+            Shapes::Polygons(p) => Shapes::Polygons(ids.iter().map(|id| p[id.index()].clone()).collect()),
+            Shapes::Edges(edges) => {
+                let mut kept: Vec<GivenEdge> = edges
+                    .iter()
+                    .filter(|e| new_id[e.a.index()] != u32::MAX && new_id[e.b.index()] != u32::MAX)
+                    .map(|e| {
+                        let (a, b) = (new_id[e.a.index()], new_id[e.b.index()]);
+                        GivenEdge { a: MunicipalityId(a.min(b)), b: MunicipalityId(a.max(b)), border_m: e.border_m }
+                    })
+                    .collect();
+                kept.sort_by_key(|e| (e.a, e.b));
+                Shapes::Edges(kept)
+            }
+        };
+        Territory {
+            source: format!("{} ({note})", self.source),
+            units: ids.iter().map(|id| self.units[id.index()].clone()).collect(),
+            shapes,
+            attributes: self
+                .attributes
+                .iter()
+                .map(|a| Attribute { name: a.name.clone(), values: ids.iter().map(|id| a.values[id.index()]).collect() })
+                .collect(),
+        }
+    }
+
     /// The municipality behind an id.
     pub fn unit(&self, id: MunicipalityId) -> &Municipality {
         &self.units[id.index()]
