@@ -191,3 +191,26 @@ fn default_area_medoid_optima_are_reached_and_proved() {
         assert!(out.partition.is_contiguous(&inst.adj));
     }
 }
+
+#[test]
+fn medoid_travel_term_and_population_weights() {
+    // Two municipalities one degree of latitude apart (≈ 111.19 km), features 0 and 2
+    // (squared distance 4 before standardization; here the rows are used as they are).
+    let x = ndarray::array![[0.0], [2.0]];
+    let base = pianura::solve::Instance::from_parts(
+        vec![vec![1], vec![0]],
+        x,
+        vec![100.0, 300.0],
+        Some(vec![(10.0, 45.0), (10.0, 46.0)]),
+        vec!["a".into(), "b".into()],
+    );
+    let plain = base.clone().with_medoid_options(0.0, false).unwrap();
+    assert!((plain.medoid.cost[[0, 1]] - 4.0).abs() < 1e-12);
+    let travel = base.clone().with_medoid_options(0.5, false).unwrap();
+    assert!((travel.medoid.cost[[0, 1]] - (4.0 + 0.5 * 111.19)).abs() < 0.05);
+    // Population weights: unit a has half the mean population (100 vs 200).
+    let weighted = base.clone().with_medoid_options(0.0, true).unwrap();
+    assert!((weighted.medoid.cost[[0, 1]] - 2.0).abs() < 1e-12);
+    assert!((weighted.medoid.cost[[1, 0]] - 6.0).abs() < 1e-12);
+    assert!(base.with_medoid_options(-1.0, false).is_err());
+}

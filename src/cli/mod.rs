@@ -122,6 +122,12 @@ struct ZonesArgs {
     /// Adjacency rule.
     #[arg(long, value_enum, default_value_t = Contiguity::Queen)]
     contiguity: Contiguity,
+    /// Medoid objective: add this cost per km between a municipality and its centre.
+    #[arg(long, value_name = "W", default_value_t = 0.0)]
+    travel_weight: f64,
+    /// Medoid objective: weight each municipality by its population (relative to the mean).
+    #[arg(long)]
+    population_weighted: bool,
     /// Work on the largest connected piece only (islands and exclaves left out and listed);
     /// features are standardized over that piece.
     #[arg(long)]
@@ -350,7 +356,9 @@ fn zones(args: ZonesArgs) -> Result<()> {
         g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
     }
     let x = f.standardized();
-    let inst = Instance::new(&t, &g, &x);
+    let inst = Instance::new(&t, &g, &x)
+        .with_medoid_options(args.travel_weight, args.population_weighted)
+        .context("invalid medoid options")?;
     let cons = Constraints {
         k: args.k,
         min_pop: args.min_pop,

@@ -66,6 +66,30 @@ impl Instance {
         self.adj.len()
     }
 
+    /// Medoid costs with a travel term and population weights: cost of `i` led by `j` =
+    /// `wᵢ·(‖xᵢ − x_j‖² + travel_weight·km(i, j))`, `wᵢ` = population / mean population when
+    /// `population_weighted`, else 1.
+    ///
+    /// # Errors
+    /// [`SolveError::Param`] for a negative or non-finite weight, or a travel term without points.
+    pub fn with_medoid_options(mut self, travel_weight: f64, population_weighted: bool) -> Result<Instance, SolveError> {
+        if !travel_weight.is_finite() || travel_weight < 0.0 {
+            return Err(SolveError::Param(format!("travel weight must be a finite number ≥ 0, found {travel_weight}")));
+        }
+        let km = match (&self.points, travel_weight > 0.0) {
+            (_, false) => None,
+            (Some(p), true) => Some(Array2::from_shape_fn((self.n(), self.n()), |(i, j)| crate::metrics::km(p[i], p[j]))),
+            (None, true) => {
+                return Err(SolveError::Param("a travel weight needs each municipality's point (lon, lat)".into()))
+            }
+        };
+        let mean = self.pop.iter().sum::<f64>() / self.n().max(1) as f64;
+        let weights: Option<Vec<f64>> =
+            population_weighted.then(|| self.pop.iter().map(|p| if mean > 0.0 { p / mean } else { 1.0 }).collect());
+        self.medoid = MedoidCosts::new(self.x.view(), km.as_ref().map(|m| (m, travel_weight)), weights.as_deref());
+        Ok(self)
+    }
+
     /// The sub-instance on `units` (ascending): adjacency restricted, rows kept as they are.
     pub fn subset(&self, units: &[usize]) -> Instance {
         let mut index = vec![usize::MAX; self.n()];

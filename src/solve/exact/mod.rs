@@ -5,7 +5,9 @@
 //!
 //! **Pairwise** (p-regions, Duque, Church & Middleton 2011): `x[i][z]`, `y[i][j] ≥
 //! x[i][z] + x[j][z] − 1`, single-commodity flow contiguity per zone, units only in zones
-//! `z ≤ i` against symmetry; reports its bound and gap at the time limit.
+//! `z ≤ i` against symmetry, and the minimum-pairs cut (at least as many same-zone pairs as k
+//! balanced zones hold); reports its bound and gap at the time limit. Its LP relaxation is weak
+//! (fractional `x` lets `y` vanish), so it proves optimality only on small instances.
 
 use std::time::Instant;
 
@@ -176,6 +178,12 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
             }
         }
     }
+    // Minimum-pairs cut: k zones over n units hold at least the pairs of the balanced sizes.
+    let (q, rem) = (n / k, n % k);
+    let choose2 = |m: usize| (m * m.saturating_sub(1) / 2) as f64;
+    let min_pairs = rem as f64 * choose2(q + 1) + (k - rem) as f64 * choose2(q);
+    let all_pairs: Expression = pairs.iter().map(|&(_, _, (y, _))| Expression::from(y)).sum();
+    model.add_constraint(constraint!(all_pairs >= min_pairs));
     // Warm start: the heuristic partition with zones ordered by lowest unit (fits z ≤ i), each
     // rooted at its lowest unit, flows along a BFS tree from the root.
     let start = warm.as_ref().map(|o| {
