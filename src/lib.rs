@@ -12,6 +12,8 @@ pub mod graph;
 pub mod metrics;
 pub mod objective;
 pub mod partition;
+pub mod plan;
+pub mod report;
 pub mod solve;
 pub mod territory;
 

@@ -37,6 +37,11 @@ enum Command {
     ///
     /// Example: pianura features --features-csv income.csv --json
     Features(FeaturesArgs),
+    /// The main job: the three-tier plan (vast area, homogeneous zones, local groups) for each
+    /// priority function, written to --out as plan.json, GeoJSON, CSV and report.html.
+    ///
+    /// Example: pianura plan --spec my-spec.toml --collaborations unions.csv --out plan-2026
+    Plan(PlanArgs),
     /// Partition the area into K contiguous, homogeneous zones.
     ///
     /// The default objective is medoid: each zone is led by a centre municipality (capofila)
@@ -81,6 +86,30 @@ struct FeaturesArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Debug, Args)]
+struct PlanArgs {
+    #[command(flatten)]
+    area: AreaArgs,
+    /// Function spec (TOML). Default: the embedded spec (specs/default.toml in the sources).
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+    /// Existing collaborations: CSV with name, function (an id or "all"), members (ISTAT codes).
+    #[arg(long, value_name = "FILE")]
+    collaborations: Option<PathBuf>,
+    /// Output folder (replaced whole, never half-written).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// Seed (overrides the spec's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Seconds per exact solve (overrides the spec's).
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+    /// No progress and no summary on the terminal.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -143,7 +172,75 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Graph(args) => graph(args),
         Command::Features(args) => features(args),
         Command::Zones(args) => zones(args),
+        Command::Plan(args) => plan(args),
     }
+}
+
+fn plan(args: PlanArgs) -> Result<()> {
+    use pianura::plan::{self, Spec};
+    let clock = std::time::Instant::now();
+    let (spec, spec_name) = match &args.spec {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            (Spec::parse(&text, &path.display().to_string())?, path.display().to_string())
+        }
+        None => (Spec::embedded_default(), "embedded default spec".to_string()),
+    };
+    let mut spec = spec;
+    if let Some(seed) = args.seed {
+        spec.solver.seed = seed;
+    }
+    if let Some(t) = args.time_limit {
+        spec.solver.time_limit = t;
+    }
+    let (t_all, f_all) = load_area(&args.area)?;
+    spec.check(&t_all, f_all.names(), &spec_name)?;
+    let t = plan::vast_area(&t_all, &spec);
+    let rows: Vec<usize> = t.units.iter().map(|u| t_all.find(&u.istat).expect("subset of the area").index()).collect();
+    let f = f_all.rows(&rows);
+    let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
+    let collabs = match &args.collaborations {
+        Some(path) => plan::collab::read(path, &t_all, &spec.function_ids()).context("cannot read the collaborations")?,
+        None => Vec::new(),
+    };
+    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+    bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("valid template"));
+    let mut progress = |function: &str, step: &str| {
+        if !args.quiet && bar.is_hidden() && clock.elapsed().as_secs_f64() > 1.0 {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+        bar.set_message(format!("{function}: {step}"));
+    };
+    let (plan, timings) = plan::build(&t, &g, &f, &spec, &collabs, &mut progress).context("cannot build the plan")?;
+    bar.finish_and_clear();
+    pianura::report::write_all(&args.out, &plan, &timings, &t).context("cannot write the outputs")?;
+    if args.quiet {
+        return Ok(());
+    }
+    let mut w = std::io::stdout().lock();
+    writeln!(w, "{}: {} municipalities, {:.0} residents, {} piece(s)", plan.area.name, plan.area.units, plan.area.population, plan.area.components)?;
+    writeln!(w, "{:<18} {:>5} {:>6} {:>8} {:>9} {:>10}  {}", "function", "zones", "groups", "zone R²", "group R²", "bounds met", "zone solver")?;
+    for fp in &plan.functions {
+        let solver = match (fp.zone_solver.status, fp.zone_solver.gap) {
+            (Status::Optimal, _) => format!("{} optimal", fp.zone_solver.method),
+            (_, Some(g)) => format!("{} gap {:.2} %", fp.zone_solver.method, 100.0 * g),
+            _ => fp.zone_solver.method.to_string(),
+        };
+        writeln!(
+            w,
+            "{:<18} {:>5} {:>6} {:>8.3} {:>9.3} {:>10}  {solver}",
+            fp.label, fp.zones.len(), fp.groups.len(), fp.metrics.r2, fp.metrics.group_r2, fp.metrics.groups_meeting_bounds
+        )?;
+        for z in fp.zones.iter().filter_map(|z| z.explanation.as_ref()) {
+            writeln!(w, "  ! {z}")?;
+        }
+        for c in fp.collaborations.iter().filter(|c| !c.kept) {
+            writeln!(w, "  ! collaboration {} split: {}", c.name, c.reason.as_deref().unwrap_or(""))?;
+        }
+    }
+    writeln!(w, "wrote {} (report.html, plan.json, plan.csv, one GeoJSON per function) in {:.1} s", args.out.display(), clock.elapsed().as_secs_f64())?;
+    Ok(())
 }
 
 fn load_area(args: &AreaArgs) -> Result<(Territory, FeatureMatrix)> {
@@ -412,7 +509,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
     }
     let status = match (report.status, report.gap) {
         (Status::Optimal, _) => "optimal (proved)".to_string(),
-        (Status::TimeLimit, Some(gap)) => format!("time limit, gap {:.2} %", 100.0 * gap),
+        (Status::TimeLimit | Status::NodeLimit, Some(gap)) => format!("stopped at the limit, gap {:.2} %", 100.0 * gap),
         _ => "heuristic (no optimality claim)".to_string(),
     };
     writeln!(w, "{} zones of {} municipalities ({}), method {}, objective {:?}", report.k, t.len(), t.source, report.method, args.objective)?;

@@ -181,6 +181,9 @@ pub struct SolveParams {
     pub threads: usize,
     /// Heuristic starts; 0 picks a number from the instance size.
     pub starts: usize,
+    /// Branch-and-cut nodes after which the exact medoid solver stops with its incumbent and
+    /// gap: unlike a time limit, the same on every machine.
+    pub node_limit: Option<usize>,
 }
 
 impl Default for SolveParams {
@@ -192,6 +195,7 @@ impl Default for SolveParams {
             mip_gap: 1e-6,
             threads: 2,
             starts: 0,
+            node_limit: None,
         }
     }
 }
@@ -204,6 +208,8 @@ pub enum Status {
     Optimal,
     /// The time limit stopped the exact solver; the incumbent is returned with its gap.
     TimeLimit,
+    /// The node limit stopped the exact solver; the incumbent is returned with its gap.
+    NodeLimit,
     /// A heuristic answer: no optimality claim.
     Heuristic,
 }

@@ -196,6 +196,9 @@ pub enum Problem {
     /// An edge naming an id that is not in `units.csv`.
     #[error("edge names unknown id {0}")]
     UnknownId(String),
+    /// A code that names no municipality of the area.
+    #[error("{0} is not a municipality of the area")]
+    UnknownMunicipality(String),
     /// An edge from a municipality to itself.
     #[error("edge joins {0} with itself")]
     SelfLoop(String),

@@ -230,6 +230,8 @@ struct Lp {
 
 fn solve_lp(model: Model, seconds: f64) -> Result<(Model, Lp), SolveError> {
     let mut model = model;
+    // HiGHS counts its time limit over the model's whole life, not per run: the caller passes
+    // the total budget and checks the clock between runs.
     model.set_option("time_limit", seconds.max(0.01));
     let solved = model.try_solve().map_err(|e| SolveError::Solver(format!("{e:?}")))?;
     let status = solved.status();
@@ -310,11 +312,17 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     let mut applied: Vec<usize> = Vec::new();
     let mut nodes = 0usize;
     let mut timed_out = false;
+    let mut node_limited = false;
     let mut root_bound = f64::NEG_INFINITY;
     while let Some(pos) = best_node(&open) {
         let node = open.swap_remove(pos);
         if node.bound >= ub - tol(ub) {
             continue;
+        }
+        if params.node_limit.is_some_and(|limit| nodes >= limit) {
+            node_limited = true;
+            open.push(node);
+            break;
         }
         nodes += 1;
         for c in applied.drain(..) {
@@ -325,15 +333,22 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
             applied.push(c);
         }
         let mut lp = None;
-        for round in 0..50 {
+        // Separation rounds: many at the root, few below it; stop when the bound stalls
+        // (tailing off), since branching then gains more than further cuts.
+        let max_rounds = if nodes == 1 { 200 } else { 3 };
+        let mut history: Vec<f64> = Vec::new();
+        for round in 0..max_rounds {
             let remaining = params.time_limit - clock.elapsed().as_secs_f64();
             if remaining <= 0.0 {
                 timed_out = true;
                 break;
             }
-            let (next, result) = solve_lp(model, remaining)?;
+            let (next, result) = solve_lp(model, params.time_limit)?;
             model = next;
             if result.status != HighsModelStatus::Optimal {
+                if debug {
+                    eprintln!("node {nodes}: LP status {:?}", result.status);
+                }
                 if result.status != HighsModelStatus::Infeasible {
                     timed_out = true; // the LP stopped at the time limit
                 }
@@ -353,10 +368,14 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
             let pruned = result.objective >= ub - tol(ub);
             let added = if pruned { 0 } else { separate(&mut model, inst, &cols, &result.values, &mut seen) };
             if debug && nodes == 1 {
-                eprintln!("root round {round}: bound {:.4} ub {ub:.4}, {added} cuts", result.objective);
+                eprintln!("root round {round}: bound {:.4} ub {ub:.4}, {added} cuts, {:.2} s", result.objective, clock.elapsed().as_secs_f64());
             }
+            history.push(result.objective);
+            let window = if nodes == 1 { 5 } else { 1 };
+            let stalled = history.len() > window
+                && history[history.len() - 1] - history[history.len() - 1 - window] < 1e-4 * result.objective.abs().max(1.0);
             lp = Some(result);
-            if pruned || added == 0 {
+            if pruned || added == 0 || stalled {
                 break;
             }
         }
@@ -412,7 +431,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
         }));
     };
     let open_bound = open.iter().map(|nd| nd.bound).fold(f64::INFINITY, f64::min);
-    let optimal = !timed_out && open.iter().all(|nd| nd.bound >= ub - tol(ub));
+    let optimal = !timed_out && !node_limited && open.iter().all(|nd| nd.bound >= ub - tol(ub));
     let bound = if optimal { objective } else { open_bound.max(root_bound).min(objective) };
     if debug {
         eprintln!("{nodes} nodes, root bound {root_bound:.4}, {} cuts, {:.2} s", seen.len(), clock.elapsed().as_secs_f64());
@@ -422,7 +441,13 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
         method: "exact",
         centres: Some(super::canonical_centres(&partition, &centres)),
         partition: partition.canonical(),
-        status: if optimal { Status::Optimal } else { Status::TimeLimit },
+        status: if optimal {
+            Status::Optimal
+        } else if node_limited {
+            Status::NodeLimit
+        } else {
+            Status::TimeLimit
+        },
         objective,
         bound: Some(bound),
         gap: Some(gap),

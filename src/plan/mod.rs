@@ -1,0 +1,686 @@
+//! The three-tier plan: vast area → homogeneous zones → local intercommunal groups, one plan
+//! per function, through [`crate::solve::solve`] only.
+//!
+//! Tier 1 profiles the vast area (connected? units, residents, km²). Tier 2 partitions it into
+//! contiguous zones with the function's weights (medoid objective: each zone has a lead
+//! municipality). Tier 3 partitions every zone into contiguous groups meeting the group bounds;
+//! members farther apart than `max_km` become keep-apart pairs, and the medoid cost gains a
+//! travel term (`compactness` per km) so homogeneity is balanced against compactness. The
+//! number of groups of a zone is the *fewest* that meets every bound — association pays through
+//! pooling, so the plan forms as few groups as the bounds allow. Groups never cross zones by
+//! construction (each zone is solved on its own). Where a tier cannot be done, the plan keeps
+//! going and says why, naming zone, municipalities and constraint, with the smallest single
+//! relaxation that works when one is found.
+
+pub mod collab;
+pub mod spec;
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::features::FeatureMatrix;
+use crate::graph::AdjacencyGraph;
+use crate::metrics;
+use crate::objective::{tss, Medoid};
+use crate::partition::Partition;
+use crate::solve::{self, Constraints, Instance, Method, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
+use crate::territory::{MunicipalityId, Territory};
+
+pub use collab::Collaboration;
+pub use spec::{Spec, SpecError};
+
+/// A municipality as the plan names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitRef {
+    /// ISTAT code.
+    pub istat: String,
+    /// Name.
+    pub name: String,
+}
+
+/// Tier 1.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaProfile {
+    /// Display name from the spec.
+    pub name: String,
+    /// Municipalities.
+    pub units: usize,
+    /// Residents.
+    pub population: f64,
+    /// Surface, km².
+    pub area_km2: f64,
+    /// Connected pieces of the adjacency graph.
+    pub components: usize,
+    /// Municipalities with no neighbour.
+    pub isolated: Vec<UnitRef>,
+}
+
+/// How a partition was solved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SolverRecord {
+    /// `exact` or `heuristic`.
+    pub method: &'static str,
+    /// Proved optimal, stopped at a limit, or heuristic.
+    pub status: Status,
+    /// Objective value (medoid cost).
+    pub objective: f64,
+    /// Proven lower bound, for exact runs.
+    pub bound: Option<f64>,
+    /// Relative gap, for exact runs.
+    pub gap: Option<f64>,
+}
+
+impl SolverRecord {
+    fn of(o: &Outcome) -> Self {
+        SolverRecord { method: o.method, status: o.status, objective: o.objective, bound: o.bound, gap: o.gap }
+    }
+}
+
+/// A zone (tier 2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZonePlan {
+    /// 1-based.
+    pub id: usize,
+    /// Members, by ISTAT code.
+    pub members: Vec<UnitRef>,
+    /// Lead municipality (the medoid).
+    pub centre: UnitRef,
+    /// Residents.
+    pub population: f64,
+    /// SSD of the members' weighted features around their mean.
+    pub ssd: f64,
+    /// Largest km between two members.
+    pub diameter_km: Option<f64>,
+    /// Ids of its groups.
+    pub groups: Vec<String>,
+    /// How its groups were solved (None when they could not be formed).
+    pub group_solver: Option<SolverRecord>,
+    /// Why the groups could not meet the bounds, with the smallest relaxation found.
+    pub explanation: Option<String>,
+}
+
+/// A local group (tier 3).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupPlan {
+    /// `zone.group`, e.g. `2.3`.
+    pub id: String,
+    /// Zone id.
+    pub zone: usize,
+    /// Members.
+    pub members: Vec<UnitRef>,
+    /// Lead municipality.
+    pub centre: UnitRef,
+    /// Residents.
+    pub population: f64,
+    /// Largest km between two members.
+    pub diameter_km: Option<f64>,
+    /// True when every group bound holds.
+    pub meets_bounds: bool,
+}
+
+/// Quality of a function's plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanMetrics {
+    /// SSD of the zones (weighted, standardized features).
+    pub ssd: f64,
+    /// R² of the zones.
+    pub r2: f64,
+    /// Pairwise heterogeneity of the zones.
+    pub pairwise: f64,
+    /// Smallest and largest zone population.
+    pub zone_pop_min: f64,
+    /// Largest zone population.
+    pub zone_pop_max: f64,
+    /// Coefficient of variation of zone populations (population balance).
+    pub zone_pop_cv: f64,
+    /// R² of the groups (as a partition of the whole area).
+    pub group_r2: f64,
+    /// Largest group diameter, km.
+    pub max_group_diameter_km: Option<f64>,
+    /// Groups meeting every bound / all groups.
+    pub groups_meeting_bounds: String,
+}
+
+/// What happened to an existing collaboration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CollabOutcome {
+    /// Its name.
+    pub name: String,
+    /// Members.
+    pub members: Vec<UnitRef>,
+    /// Kept in one zone and one group.
+    pub kept: bool,
+    /// Why it was split, when it was.
+    pub reason: Option<String>,
+}
+
+/// One function's plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunctionPlan {
+    /// Function id (`ict`).
+    pub id: String,
+    /// Display name.
+    pub label: String,
+    /// Short or medium term.
+    pub horizon: spec::Horizon,
+    /// Zones.
+    pub zones: Vec<ZonePlan>,
+    /// Groups, zone by zone.
+    pub groups: Vec<GroupPlan>,
+    /// How the zones were solved.
+    pub zone_solver: SolverRecord,
+    /// Quality figures.
+    pub metrics: PlanMetrics,
+    /// Existing collaborations and what became of them.
+    pub collaborations: Vec<CollabOutcome>,
+    /// Zone number and group id of every municipality (ISTAT → [zone, group]).
+    pub assignment: BTreeMap<String, (usize, String)>,
+}
+
+/// Municipalities that share a group in every function, and those whose partners change most.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// Sets (≥ 2) always in the same group.
+    pub always_together: Vec<Vec<UnitRef>>,
+    /// Per municipality, mean Jaccard similarity of its group-mates across pairs of functions
+    /// (1 = same partners everywhere), lowest first.
+    pub stability: Vec<(UnitRef, f64)>,
+}
+
+/// The whole plan (what `plan.json` holds).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// The spec, echoed.
+    pub spec: Spec,
+    /// The seed.
+    pub seed: u64,
+    /// Tier 1.
+    pub area: AreaProfile,
+    /// One plan per function.
+    pub functions: Vec<FunctionPlan>,
+    /// Across functions.
+    pub comparison: Comparison,
+}
+
+/// Wall-clock seconds per function and tier (kept out of `plan.json`, which must not vary).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Timings {
+    /// Function id → (zones seconds, groups seconds).
+    pub functions: BTreeMap<String, (f64, f64)>,
+    /// Whole run.
+    pub total: f64,
+}
+
+/// Errors that stop a plan before it starts (everything else is explained inside it).
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The spec does not fit the area.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// Features cannot be selected or weighted.
+    #[error(transparent)]
+    Features(#[from] crate::features::FeatureError),
+    /// Tier 2 cannot be done for a function: no zones at all.
+    #[error("function `{function}`: {source}")]
+    Zones {
+        /// Function id.
+        function: String,
+        /// Cause, naming the constraint and municipalities.
+        source: SolveError,
+    },
+}
+
+fn unit_ref(t: &Territory, u: usize) -> UnitRef {
+    UnitRef { istat: t.units[u].istat.clone(), name: t.units[u].name.clone() }
+}
+
+/// Builds the plan. `progress(function, step)` is called as work advances.
+///
+/// # Errors
+/// [`PlanError`] when the spec does not fit the area or a function's zones are impossible
+/// (the message names the constraint and municipalities).
+pub fn build(
+    t: &Territory,
+    g: &AdjacencyGraph,
+    features: &FeatureMatrix,
+    spec: &Spec,
+    collaborations: &[Collaboration],
+    progress: &mut dyn FnMut(&str, &str),
+) -> Result<(Plan, Timings), PlanError> {
+    let clock = Instant::now();
+    let mut timings = Timings::default();
+    let n = t.len();
+    let comps = g.components();
+    let area = AreaProfile {
+        name: spec.area.name.clone(),
+        units: n,
+        population: t.units.iter().map(|u| u.pop.unwrap_or(0.0)).sum(),
+        area_km2: t.units.iter().map(|u| u.area_km2.unwrap_or(0.0)).sum(),
+        components: comps.len(),
+        isolated: g.isolated().iter().map(|id| unit_ref(t, id.index())).collect(),
+    };
+    let z = features.select(&spec.area.features)?.standardized();
+    let mut functions = Vec::new();
+    for id in spec.function_ids() {
+        let f = &spec.functions[id];
+        progress(id, "zones");
+        let weights: Vec<(&str, f64)> = f.weights.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let x = z.weighted(&weights)?;
+        let inst = Instance::new(t, g, &x);
+        let t0 = Instant::now();
+        let collabs: Vec<&Collaboration> = collaborations.iter().filter(|c| c.applies_to(id)).collect();
+        let mut together: Vec<(String, Vec<String>)> =
+            f.keep_together.iter().enumerate().map(|(i, m)| (format!("keep_together[{i}]"), m.clone())).collect();
+        together.extend(collabs.iter().map(|c| (c.name.clone(), c.members.clone())));
+        let (zones_out, collab_state) = solve_zones(t, &inst, spec, id, &together)?;
+        let zone_secs = t0.elapsed().as_secs_f64();
+        progress(id, "groups");
+        let t1 = Instant::now();
+        let plan = solve_groups(t, &inst, spec, id, zones_out, collab_state, progress)?;
+        timings.functions.insert(id.to_string(), (zone_secs, t1.elapsed().as_secs_f64()));
+        functions.push(plan);
+    }
+    let comparison = compare(t, &functions);
+    timings.total = clock.elapsed().as_secs_f64();
+    Ok((Plan { spec: spec.clone(), seed: spec.solver.seed, area, functions, comparison }, timings))
+}
+
+fn params(spec: &Spec) -> SolveParams {
+    SolveParams {
+        objective: ObjectiveKind::Medoid,
+        seed: spec.solver.seed,
+        time_limit: spec.solver.time_limit,
+        node_limit: Some(spec.solver.node_limit),
+        ..SolveParams::default()
+    }
+}
+
+/// Collaborations, as ids, with the reason each one had to be split (None = kept so far).
+type CollabState = Vec<(String, Vec<usize>, Option<String>)>;
+
+fn solve_zones(
+    t: &Territory,
+    inst: &Instance,
+    spec: &Spec,
+    id: &str,
+    together: &[(String, Vec<String>)],
+) -> Result<(Outcome, CollabState), PlanError> {
+    let f = &spec.functions[id];
+    let mut state: CollabState = together
+        .iter()
+        .map(|(name, m)| {
+            let ids: Vec<usize> = m.iter().filter_map(|c| t.find(c)).map(|x| x.index()).collect();
+            let set: std::collections::BTreeSet<usize> = ids.iter().copied().collect();
+            let reason = (!solve::is_connected(&inst.adj, &set))
+                .then(|| "its members do not form a contiguous territory, so no contiguous zone can hold them alone".to_string());
+            (name.clone(), ids, reason)
+        })
+        .collect();
+    let base = Constraints { min_pop: f.zones.min_pop, max_pop: f.zones.max_pop, ..Constraints::default() };
+    let ks: Vec<usize> = match f.zones.k {
+        spec::ZoneCount::Fixed(k) => vec![k],
+        spec::ZoneCount::Range([lo, hi]) => (lo..=hi).collect(),
+    };
+    let p = params(spec);
+    let mut results: Vec<Outcome> = Vec::new();
+    for &k in &ks {
+        let must: Vec<Vec<usize>> = state.iter().filter(|s| s.2.is_none()).map(|s| s.1.clone()).collect();
+        let cons = Constraints { k, must_link: must, ..base.clone() };
+        let out = match solve::solve(inst, &cons, &p, Method::Auto) {
+            Ok(o) => o,
+            Err(e) if !cons.must_link.is_empty() => {
+                // Retry without the collaborations; if that works, they were the obstacle.
+                let plain = Constraints { k, ..base.clone() };
+                let o = solve::solve(inst, &plain, &p, Method::Auto).map_err(|source| PlanError::Zones { function: id.into(), source })?;
+                for s in state.iter_mut().filter(|s| s.2.is_none()) {
+                    s.2 = Some(format!("keeping every collaboration whole makes {k} zones impossible ({e})"));
+                }
+                o
+            }
+            Err(source) => return Err(PlanError::Zones { function: id.into(), source }),
+        };
+        results.push(out);
+    }
+    // Elbow rule for a range: the smallest k after which one more zone lowers the cost by less
+    // than 10 %.
+    let mut pick = results.len() - 1;
+    for i in 0..results.len().saturating_sub(1) {
+        if results[i + 1].objective > 0.9 * results[i].objective {
+            pick = i;
+            break;
+        }
+    }
+    Ok((results.swap_remove(pick), state))
+}
+
+fn solve_groups(
+    t: &Territory,
+    inst: &Instance,
+    spec: &Spec,
+    id: &str,
+    zones: Outcome,
+    mut collab_state: CollabState,
+    progress: &mut dyn FnMut(&str, &str),
+) -> Result<FunctionPlan, PlanError> {
+    let f = &spec.functions[id];
+    let gs = &f.groups;
+    let ginst_all = inst
+        .clone()
+        .with_medoid_options(if inst.points.is_some() { gs.compactness } else { 0.0 }, false)
+        .map_err(|source| PlanError::Zones { function: id.into(), source })?;
+    let zp = &zones.partition;
+    let centres = zones.centres.clone().unwrap_or_else(|| Medoid { costs: inst.medoid.clone() }.centres(zp));
+    let mut zone_plans = Vec::new();
+    let mut group_plans = Vec::new();
+    let mut group_labels = vec![0usize; inst.n()];
+    let mut next_group = 0;
+    let mut assignment = BTreeMap::new();
+    let keep_apart: Vec<(usize, usize)> = f
+        .keep_apart
+        .iter()
+        .filter_map(|[a, b]| Some((t.find(a)?.index(), t.find(b)?.index())))
+        .collect();
+    for (zi, members) in zp.zones().iter().enumerate() {
+        progress(id, &format!("groups of zone {}", zi + 1));
+        let mut members = members.clone();
+        members.sort_unstable();
+        let local = |u: usize| members.binary_search(&u).ok();
+        let sub = ginst_all.subset(&members);
+        // Collaborations inside this zone become keep-together; check group bounds first.
+        let mut must = Vec::new();
+        for s in collab_state.iter_mut().filter(|s| s.2.is_none()) {
+            let loc: Vec<usize> = s.1.iter().filter_map(|&u| local(u)).collect();
+            if loc.len() != s.1.len() {
+                continue; // not in this zone (kept together by tier 2, so in another one)
+            }
+            let pop: f64 = loc.iter().map(|&u| sub.pop[u]).sum();
+            let far = sub.points.as_ref().and_then(|p| {
+                let km = gs.max_km?;
+                loc.iter().flat_map(|&a| loc.iter().map(move |&b| (a, b))).find(|&(a, b)| metrics::km(p[a], p[b]) > km)
+            });
+            if loc.len() > gs.max_units {
+                s.2 = Some(format!("{} members exceed the group maximum of {} municipalities", loc.len(), gs.max_units));
+            } else if gs.max_pop.is_some_and(|hi| pop > hi) {
+                s.2 = Some(format!("its {pop} residents exceed the group maximum of {}", gs.max_pop.unwrap()));
+            } else if let Some((a, b)) = far {
+                s.2 = Some(format!("{} and {} are more than {} km apart", sub.labels[a], sub.labels[b], gs.max_km.unwrap()));
+            } else {
+                must.push(loc);
+            }
+        }
+        let mut apart: Vec<(usize, usize)> = keep_apart.iter().filter_map(|&(a, b)| Some((local(a)?, local(b)?))).collect();
+        if let (Some(km), Some(p)) = (gs.max_km, sub.points.as_ref()) {
+            for a in 0..sub.n() {
+                for b in a + 1..sub.n() {
+                    if metrics::km(p[a], p[b]) > km {
+                        apart.push((a, b));
+                    }
+                }
+            }
+        }
+        let cons = Constraints {
+            k: 1,
+            min_pop: gs.min_pop,
+            max_pop: gs.max_pop,
+            min_units: Some(gs.min_units),
+            max_units: Some(gs.max_units),
+            must_link: must.clone(),
+            cannot_link: apart,
+            centres: vec![],
+        };
+        let found = fewest_groups(&sub, &cons, spec, Method::Auto);
+        let found = match found {
+            Ok(o) => Ok(o),
+            Err(e) if !must.is_empty() => {
+                // Collaborations may be the obstacle: try without them.
+                let loose = Constraints { must_link: vec![], ..cons.clone() };
+                match fewest_groups(&sub, &loose, spec, Method::Auto) {
+                    Ok(o) => {
+                        for s in collab_state.iter_mut().filter(|s| s.2.is_none() && s.1.iter().all(|&u| local(u).is_some())) {
+                            s.2 = Some(format!("keeping it whole leaves zone {} without groups meeting the bounds ({e})", zi + 1));
+                        }
+                        Ok(o)
+                    }
+                    Err(_) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        };
+        let zone_units: Vec<UnitRef> = members.iter().map(|&u| unit_ref(t, u)).collect();
+        let (groups_part, record, explanation) = match found {
+            Ok(o) => (o.partition.clone(), Some(SolverRecord::of(&o)), None),
+            Err(e) => {
+                let names: Vec<String> = members.iter().map(|&u| t.units[u].to_string()).collect();
+                let relax = smallest_relaxation(&sub, &cons, spec);
+                let why = e.to_string();
+                // Pre-solve checks name the culprit; the solver's own proof is restated in
+                // the groups' terms.
+                let detail = if why.contains("HiGHS proves") || why.contains("no partition") { String::new() } else { format!(" ({why})") };
+                let msg = format!(
+                    "zone {} ({}): no split into contiguous groups of {}–{} municipalities with {}–{} residents{}{} exists{detail}{}",
+                    zi + 1,
+                    names.join(", "),
+                    gs.min_units,
+                    gs.max_units,
+                    gs.min_pop.unwrap_or(0.0),
+                    gs.max_pop.map_or("any number of".to_string(), |v| v.to_string()),
+                    gs.max_km.map_or(String::new(), |km| format!(", members at most {km} km apart")),
+                    if f.keep_apart.is_empty() { "" } else { " and the keep-apart pairs" },
+                    relax.map(|r| format!("; smallest relaxation that works: {r}")).unwrap_or_else(|| "; no single relaxation tried works".into())
+                );
+                (Partition::from_labels(&vec![0; members.len()]), None, Some(msg))
+            }
+        };
+        let gcentres = Medoid { costs: sub.medoid.clone() }.centres(&groups_part);
+        let mut ids = Vec::new();
+        for (gi, gm) in groups_part.zones().iter().enumerate() {
+            let gid = format!("{}.{}", zi + 1, gi + 1);
+            let mut gm: Vec<usize> = gm.iter().map(|&l| members[l]).collect();
+            gm.sort_unstable();
+            for &u in &gm {
+                group_labels[u] = next_group;
+                assignment.insert(t.units[u].istat.clone(), (zi + 1, gid.clone()));
+            }
+            next_group += 1;
+            let pop: f64 = gm.iter().map(|&u| inst.pop[u]).sum();
+            let d = diameter(inst, &gm);
+            let meets = explanation.is_none()
+                && (gs.min_units..=gs.max_units).contains(&gm.len())
+                && gs.min_pop.is_none_or(|lo| pop >= lo)
+                && gs.max_pop.is_none_or(|hi| pop <= hi)
+                && gs.max_km.zip(d).is_none_or(|(km, d)| d <= km + 1e-9)
+                && !keep_apart.iter().any(|(a, b)| gm.contains(a) && gm.contains(b));
+            group_plans.push(GroupPlan {
+                id: gid.clone(),
+                zone: zi + 1,
+                members: gm.iter().map(|&u| unit_ref(t, u)).collect(),
+                centre: unit_ref(t, members[gcentres[gi]]),
+                population: pop,
+                diameter_km: d,
+                meets_bounds: meets,
+            });
+            ids.push(gid);
+        }
+        zone_plans.push(ZonePlan {
+            id: zi + 1,
+            members: zone_units,
+            centre: unit_ref(t, centres[zi]),
+            population: members.iter().map(|&u| inst.pop[u]).sum(),
+            ssd: crate::objective::Tally::new(sub.x.view(), &Partition::from_labels(&vec![0; members.len()])).ssd(),
+            diameter_km: diameter(inst, &members),
+            groups: ids,
+            group_solver: record,
+            explanation,
+        });
+    }
+    let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(zp);
+    let total = tss(inst.x.view());
+    let pops = metrics::zone_pops(inst, zp);
+    let mean = pops.iter().sum::<f64>() / pops.len() as f64;
+    let cv = (pops.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / pops.len() as f64).sqrt() / mean.max(1e-9);
+    let gpart = Partition::from_labels(&group_labels);
+    let meeting = group_plans.iter().filter(|g| g.meets_bounds).count();
+    let metrics = PlanMetrics {
+        ssd,
+        r2: metrics::r2(ssd, total),
+        pairwise: inst.objective(ObjectiveKind::Pairwise).evaluate(zp),
+        zone_pop_min: pops.iter().copied().fold(f64::INFINITY, f64::min),
+        zone_pop_max: pops.iter().copied().fold(0.0, f64::max),
+        zone_pop_cv: cv,
+        group_r2: metrics::r2(inst.objective(ObjectiveKind::Ssd).evaluate(&gpart), total),
+        max_group_diameter_km: group_plans.iter().filter_map(|g| g.diameter_km).reduce(f64::max),
+        groups_meeting_bounds: format!("{meeting}/{}", group_plans.len()),
+    };
+    let collaborations = collab_state
+        .into_iter()
+        .map(|(name, ids, reason)| CollabOutcome {
+            name,
+            members: ids.iter().map(|&u| unit_ref(t, u)).collect(),
+            kept: reason.is_none(),
+            reason,
+        })
+        .collect();
+    Ok(FunctionPlan {
+        id: id.to_string(),
+        label: spec.functions[id].label.clone(),
+        horizon: spec.functions[id].horizon,
+        zones: zone_plans,
+        groups: group_plans,
+        zone_solver: SolverRecord::of(&zones),
+        metrics,
+        collaborations,
+        assignment,
+    })
+}
+
+fn diameter(inst: &Instance, members: &[usize]) -> Option<f64> {
+    let p = inst.points.as_ref()?;
+    let mut best = 0.0f64;
+    for (i, &a) in members.iter().enumerate() {
+        for &b in &members[i + 1..] {
+            best = best.max(metrics::km(p[a], p[b]));
+        }
+    }
+    Some(best)
+}
+
+/// The fewest groups (k from the bounds' minimum upwards) that meet every bound.
+fn fewest_groups(sub: &Instance, cons: &Constraints, spec: &Spec, method: Method) -> Result<Outcome, SolveError> {
+    let n = sub.n();
+    let pop: f64 = sub.pop.iter().sum();
+    let lo_units = n.div_ceil(cons.max_units.unwrap_or(n).max(1));
+    let lo_pop = cons.max_pop.map_or(1, |hi| (pop / hi).ceil() as usize);
+    let hi_units = n / cons.min_units.unwrap_or(1).max(1);
+    let hi_pop = cons.min_pop.map_or(n, |lo| if lo > 0.0 { (pop / lo).floor() as usize } else { n });
+    let (lo, hi) = (lo_units.max(lo_pop).max(1), hi_units.min(hi_pop).min(n));
+    let mut last = None;
+    // The relaxation search only asks "is there one?": a few heuristic starts suffice.
+    let p = if method == Method::Heuristic { SolveParams { starts: 6, ..params(spec) } } else { params(spec) };
+    for k in lo..=hi {
+        let c = Constraints { k, ..cons.clone() };
+        match solve::solve(sub, &c, &p, method) {
+            Ok(o) => return Ok(o),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        SolveError::Infeasible(format!(
+            "{n} municipalities with {pop} residents cannot form groups of {}–{} municipalities and {}–{} residents",
+            cons.min_units.unwrap_or(1),
+            cons.max_units.unwrap_or(n),
+            cons.min_pop.unwrap_or(0.0),
+            cons.max_pop.map_or("∞".to_string(), |v| v.to_string())
+        ))
+    }))
+}
+
+/// Tries relaxing one bound at a time, in small steps, and reports the smallest change that
+/// makes groups possible (tested with the heuristic).
+fn smallest_relaxation(sub: &Instance, cons: &Constraints, spec: &Spec) -> Option<String> {
+    let works = |c: &Constraints| fewest_groups(sub, c, spec, Method::Heuristic).is_ok();
+    let mut found: Vec<(f64, String)> = Vec::new();
+    if let Some(lo) = cons.min_pop {
+        for step in 1..=20 {
+            let v = (lo * (1.0 - 0.05 * step as f64)).floor();
+            if works(&Constraints { min_pop: Some(v), ..cons.clone() }) {
+                found.push((0.05 * step as f64, format!("groups.min_pop {lo} → {v}")));
+                break;
+            }
+        }
+    }
+    if let Some(hi) = cons.max_pop {
+        for step in 1..=20 {
+            let v = (hi * (1.0 + 0.05 * step as f64)).ceil();
+            if works(&Constraints { max_pop: Some(v), ..cons.clone() }) {
+                found.push((0.05 * step as f64, format!("groups.max_pop {hi} → {v}")));
+                break;
+            }
+        }
+    }
+    if let Some(lo) = cons.min_units.filter(|&v| v > 1) {
+        if works(&Constraints { min_units: Some(lo - 1), ..cons.clone() }) {
+            found.push((1.0 / lo as f64, format!("groups.min_units {lo} → {}", lo - 1)));
+        }
+    }
+    if let Some(hi) = cons.max_units {
+        if works(&Constraints { max_units: Some(hi + 1), ..cons.clone() }) {
+            found.push((1.0 / hi as f64, format!("groups.max_units {hi} → {}", hi + 1)));
+        }
+    }
+    if !cons.cannot_link.is_empty() {
+        // The distance cap (and keep-apart pairs) dropped altogether.
+        if works(&Constraints { cannot_link: vec![], ..cons.clone() }) {
+            found.push((1.0, "drop groups.max_km and keep_apart within this zone".to_string()));
+        }
+    }
+    found.sort_by(|a, b| a.0.total_cmp(&b.0));
+    found.into_iter().next().map(|(_, s)| s)
+}
+
+/// Which municipalities share a group in every function, and how stable each one's partners are.
+fn compare(t: &Territory, functions: &[FunctionPlan]) -> Comparison {
+    let n = t.len();
+    let keys: Vec<Vec<String>> = (0..n)
+        .map(|u| functions.iter().map(|f| f.assignment[&t.units[u].istat].1.clone()).collect())
+        .collect();
+    let mut classes: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+    for (u, k) in keys.iter().enumerate() {
+        classes.entry(k.clone()).or_default().push(u);
+    }
+    let mut always: Vec<Vec<UnitRef>> =
+        classes.values().filter(|m| m.len() >= 2).map(|m| m.iter().map(|&u| unit_ref(t, u)).collect()).collect();
+    always.sort_by(|a, b| a[0].istat.cmp(&b[0].istat));
+    let mates = |fi: usize, u: usize| -> std::collections::BTreeSet<usize> {
+        (0..n).filter(|&v| v != u && keys[v][fi] == keys[u][fi]).collect()
+    };
+    let mut stability: Vec<(UnitRef, f64)> = (0..n)
+        .map(|u| {
+            let mut sum = 0.0;
+            let mut pairs = 0;
+            for a in 0..functions.len() {
+                for b in a + 1..functions.len() {
+                    let (x, y) = (mates(a, u), mates(b, u));
+                    let union = x.union(&y).count();
+                    sum += if union == 0 { 1.0 } else { x.intersection(&y).count() as f64 / union as f64 };
+                    pairs += 1;
+                }
+            }
+            (unit_ref(t, u), if pairs == 0 { 1.0 } else { sum / pairs as f64 })
+        })
+        .collect();
+    stability.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.istat.cmp(&b.0.istat)));
+    Comparison { always_together: always, stability }
+}
+
+/// The vast area of a spec: the whole territory, or the listed units.
+pub fn vast_area(t: &Territory, spec: &Spec) -> Territory {
+    if spec.area.units.is_empty() {
+        return t.clone();
+    }
+    let mut ids: Vec<MunicipalityId> = spec.area.units.iter().filter_map(|c| t.find(c)).collect();
+    ids.sort();
+    ids.dedup();
+    t.subset(&ids, &spec.area.name)
+}

