@@ -28,4 +28,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from PyPI into $py"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$py" "${missing[@]}"
 fi
+# The report's browser check (tests/report.rs) runs Debian's headless Chromium.
+if [ "${PIANURA_SETUP_BROWSER:-1}" = 1 ] && [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM:-}" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian's chromium for the report's browser check"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: chromium missing; install Debian's chromium package (or set CHROMIUM) for the browser test" >&2
+  fi
+fi
 mv "$env_file.new" "$env_file"

@@ -374,8 +374,17 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
             let window = if nodes == 1 { 5 } else { 1 };
             let stalled = history.len() > window
                 && history[history.len() - 1] - history[history.len() - 1 - window] < 1e-4 * result.objective.abs().max(1.0);
+            // An integral solution with a violated cut is a disconnected partition: never stop
+            // on it, or it would be taken for a feasible one.
+            let integral = result.values.iter().all(|v| v.min(1.0 - v) <= EPS);
+            let out_of_rounds = round + 1 == max_rounds;
+            if added > 0 && integral && out_of_rounds {
+                lp = None; // cannot certify it within the rounds: treat the node as unresolved
+                open.push(Node { bound: result.objective, fixes: node.fixes.clone() });
+                break;
+            }
             lp = Some(result);
-            if pruned || added == 0 || stalled {
+            if pruned || added == 0 || (stalled && !integral) {
                 break;
             }
         }

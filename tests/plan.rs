@@ -1,0 +1,196 @@
+//! The three-tier plan on the default area: invariants, determinism, spec errors naming the
+//! key, collaborations, and an infeasible spec explained.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::*;
+use pianura::features::FeatureMatrix;
+use pianura::graph::{AdjacencyGraph, Contiguity};
+use pianura::partition::Partition;
+use pianura::plan::{self, Collaboration, Plan, Spec};
+use pianura::territory::Territory;
+
+fn run(spec: &Spec, collabs: &[Collaboration]) -> Plan {
+    let t = Territory::embedded_default();
+    let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
+    let f = FeatureMatrix::from_territory(&t);
+    spec.check(&t, f.names(), "test spec").unwrap();
+    plan::build(&t, &g, &f, spec, collabs, &mut |_, _| {}).unwrap().0
+}
+
+/// A quicker spec for the tests that are not about the default itself: same structure,
+/// fewer branch-and-cut nodes.
+fn quick_spec() -> Spec {
+    let mut s = Spec::embedded_default();
+    s.solver.node_limit = 3;
+    s
+}
+
+fn adjacency(t: &Territory) -> Vec<Vec<usize>> {
+    let g = AdjacencyGraph::build(t, Contiguity::Queen).unwrap();
+    (0..t.len() as u32).map(|i| g.neighbors(pianura::territory::MunicipalityId(i)).iter().map(|m| m.index()).collect()).collect()
+}
+
+#[test]
+fn default_plan_invariants_and_byte_identical_output() {
+    let t = Territory::embedded_default();
+    let adj = adjacency(&t);
+    let spec = Spec::embedded_default();
+    let plan = run(&spec, &[]);
+    assert_eq!(plan.area.units, 42);
+    assert_eq!(plan.area.components, 1);
+    let ids: Vec<&str> = plan.functions.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["ufficio_tecnico", "polizia_locale", "suap_sue", "ict"]);
+    for f in &plan.functions {
+        let gs = &spec.functions[&f.id].groups;
+        // Every municipality in exactly one zone and one group.
+        let mut zone_of = BTreeMap::new();
+        for z in &f.zones {
+            for m in &z.members {
+                assert!(zone_of.insert(m.istat.clone(), z.id).is_none(), "{}: {} in two zones", f.id, m.istat);
+            }
+        }
+        let mut group_of = BTreeMap::new();
+        for g in &f.groups {
+            for m in &g.members {
+                assert!(group_of.insert(m.istat.clone(), g.id.clone()).is_none(), "{}: {} in two groups", f.id, m.istat);
+                // Groups nest in zones.
+                assert_eq!(zone_of[&m.istat], g.zone, "{}: group {} crosses zones", f.id, g.id);
+            }
+        }
+        assert_eq!(zone_of.len(), 42);
+        assert_eq!(group_of.len(), 42);
+        // Zones and groups contiguous.
+        let idx = |istat: &str| t.find(istat).unwrap().index();
+        let zlabels: Vec<usize> = t.units.iter().map(|u| zone_of[&u.istat]).collect();
+        assert!(Partition::from_labels(&zlabels).is_contiguous(&adj), "{}: zones", f.id);
+        let gnames: BTreeSet<&String> = group_of.values().collect();
+        let gindex: BTreeMap<&String, usize> = gnames.iter().enumerate().map(|(i, g)| (*g, i)).collect();
+        let glabels: Vec<usize> = t.units.iter().map(|u| gindex[&group_of[&u.istat]]).collect();
+        assert!(Partition::from_labels(&glabels).is_contiguous(&adj), "{}: groups", f.id);
+        // Every bound met, or the zone explains why not.
+        let zspec = &spec.functions[&f.id].zones;
+        for z in &f.zones {
+            assert!(zspec.min_pop.is_none_or(|lo| z.population >= lo), "{}: zone {} below min_pop", f.id, z.id);
+            let explained = z.explanation.is_some();
+            for g in f.groups.iter().filter(|g| g.zone == z.id) {
+                let pop: f64 = g.members.iter().map(|m| t.unit(t.find(&m.istat).unwrap()).pop.unwrap()).sum();
+                assert_eq!(pop, g.population);
+                let ok = (gs.min_units..=gs.max_units).contains(&g.members.len())
+                    && gs.min_pop.is_none_or(|lo| pop >= lo)
+                    && gs.max_pop.is_none_or(|hi| pop <= hi)
+                    && gs.max_km.is_none_or(|km| g.diameter_km.unwrap() <= km + 1e-9);
+                assert!(ok || explained, "{}: group {} breaks a bound without explanation", f.id, g.id);
+                assert_eq!(ok, g.meets_bounds, "{}: group {}", f.id, g.id);
+                let _ = idx;
+            }
+        }
+    }
+    // Same seed, same bytes.
+    let again = run(&spec, &[]);
+    assert_eq!(serde_json::to_string(&plan).unwrap(), serde_json::to_string(&again).unwrap());
+}
+
+#[test]
+fn an_impossible_group_bound_is_explained_with_zone_municipalities_and_relaxation() {
+    let mut spec = quick_spec();
+    spec.functions.retain(|id, _| id == "ict");
+    // ICT groups of 3–6 municipalities, at least 30,000 residents each: the small-town zone
+    // cannot make one.
+    spec.functions.get_mut("ict").unwrap().groups.min_pop = Some(30000.0);
+    let plan = run(&spec, &[]);
+    let f = &plan.functions[0];
+    let explained: Vec<&String> = f.zones.iter().filter_map(|z| z.explanation.as_ref()).collect();
+    assert!(!explained.is_empty(), "some zone cannot be grouped");
+    let e = explained[0];
+    assert!(e.starts_with("zone "), "{e}");
+    assert!(e.contains("30000"), "names the bound: {e}");
+    assert!(e.contains("smallest relaxation that works: groups.min_pop 30000 →"), "{e}");
+    let z = f.zones.iter().find(|z| z.explanation.is_some()).unwrap();
+    assert!(e.contains(&z.members[0].name), "names the municipalities: {e}");
+    assert!(z.group_solver.is_none());
+}
+
+#[test]
+fn collaborations_are_kept_or_split_with_a_reason() {
+    let t = Territory::embedded_default();
+    let collabs_csv = "name,function,members\n\
+        Unione test Manerbio-Offlaga,all,017103 017122\n\
+        Convenzione sparsa,ict,017001;017138\n";
+    let (_d, path) = write_temp("collaborations.csv", collabs_csv);
+    let mut spec = quick_spec();
+    spec.functions.retain(|id, _| id == "ict");
+    let ids = spec.function_ids();
+    let collabs = plan::collab::read(&path, &t, &ids).unwrap();
+    assert_eq!(collabs.len(), 2);
+    let plan = run(&spec, &collabs);
+    let f = &plan.functions[0];
+    let kept = f.collaborations.iter().find(|c| c.name.starts_with("Unione")).unwrap();
+    assert!(kept.kept, "{:?}", kept.reason);
+    assert_eq!(f.assignment["017103"].1, f.assignment["017122"].1, "kept in one group");
+    // Acquafredda and San Paolo are far apart and not neighbours: split, with the reason.
+    let split = f.collaborations.iter().find(|c| c.name.starts_with("Convenzione")).unwrap();
+    assert!(!split.kept);
+    assert!(split.reason.as_ref().unwrap().contains("contiguous"), "{:?}", split.reason);
+}
+
+#[test]
+fn collaborations_csv_errors_name_the_row_and_code() {
+    let t = Territory::embedded_default();
+    let (_d, path) = write_temp("collab.csv", "name,function,members\nX,ict,017103 999999\nY,teleport,017103 017122\n");
+    let msg = plan::collab::read(&path, &t, &["ict"]).unwrap_err().to_string();
+    assert!(msg.contains("collab.csv") && msg.contains("row 2 (X): 999999 is not a municipality"), "{msg}");
+    assert!(msg.contains("row 3 (Y): unreadable record: unknown function `teleport`"), "{msg}");
+}
+
+#[test]
+fn spec_errors_name_the_key() {
+    let t = Territory::embedded_default();
+    let f = FeatureMatrix::from_territory(&t);
+    let default = pianura::plan::spec::DEFAULT_SPEC;
+    let err = |text: &str| -> String {
+        match Spec::parse(text, "my.toml") {
+            Err(e) => e.to_string(),
+            Ok(s) => s.check(&t, f.names(), "my.toml").unwrap_err().to_string(),
+        }
+    };
+    let unknown = default.replacen("[solver]", "[solver]\nspeed = 3", 1);
+    assert!(err(&unknown).contains("speed"), "{}", err(&unknown));
+    let wrong_type = default.replacen("seed = 42", "seed = \"forty-two\"", 1);
+    assert!(err(&wrong_type).contains("seed"), "{}", err(&wrong_type));
+    let inverted = default.replacen("min_units = 2, max_units = 6, min_pop = 8000", "min_units = 2, max_units = 6, min_pop = 80000", 1);
+    let m = err(&inverted);
+    assert!(m.contains("functions.ufficio_tecnico.groups.min_pop") && m.contains("80000"), "{m}");
+    let too_small = default.replacen("min_pop = 6500, max_pop = 55000", "min_pop = 6500, max_pop = 9000", 1);
+    let m = err(&too_small);
+    assert!(m.contains("functions.ict.groups.max_pop") && m.contains("Montichiari"), "{m}");
+    let bad_weight = default.replacen("growth = 1.5 }", "income = 1.5 }", 1);
+    let m = err(&bad_weight);
+    assert!(m.contains("functions.suap_sue.weights") && m.contains("income"), "{m}");
+    let bad_units = default.replacen("units = []", "units = [\"017103\", \"099999\"]", 1);
+    let m = err(&bad_units);
+    assert!(m.contains("area.units") && m.contains("099999"), "{m}");
+}
+
+#[test]
+fn a_listed_vast_area_restricts_the_plan() {
+    let mut spec = quick_spec();
+    spec.functions.retain(|id, _| id == "suap_sue");
+    // Ambito 10 (Bassa Bresciana Orientale): 7 municipalities.
+    spec.area.units = ["017001", "017032", "017034", "017039", "017113", "017160", "017203"].map(String::from).to_vec();
+    let f = spec.functions.get_mut("suap_sue").unwrap();
+    f.zones.k = pianura::plan::spec::ZoneCount::Fixed(2);
+    f.zones.min_pop = Some(10000.0);
+    let t_all = Territory::embedded_default();
+    let t = plan::vast_area(&t_all, &spec);
+    assert_eq!(t.len(), 7);
+    let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
+    let rows: Vec<usize> = t.units.iter().map(|u| t_all.find(&u.istat).unwrap().index()).collect();
+    let feats = FeatureMatrix::from_territory(&t_all).rows(&rows);
+    let (plan, _) = plan::build(&t, &g, &feats, &spec, &[], &mut |_, _| {}).unwrap();
+    assert_eq!(plan.area.units, 7);
+    assert_eq!(plan.functions[0].zones.len(), 2);
+    assert_eq!(plan.functions[0].assignment.len(), 7);
+}
