@@ -12,7 +12,7 @@ use ndarray::{Array2, ArrayView1, Axis};
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::territory::{normalize_istat, parse_value, Location, Problem, Territory, TerritoryError};
+use crate::territory::{normalize_istat, parse_value, CsvTable, Location, Problem, Territory, TerritoryError};
 
 /// Errors selecting, joining or weighting features.
 #[derive(Debug, Error)]
@@ -143,21 +143,11 @@ impl FeatureMatrix {
     /// column, duplicate id, a non-numeric, blank or non-finite value, a municipality without
     /// a row, a column that is already a feature.
     pub fn join_csv(&self, path: &Path, territory: &Territory) -> Result<Self, FeatureError> {
-        let io = |source| TerritoryError::Io { path: path.to_path_buf(), source };
         let invalid = |problems| TerritoryError::Invalid { path: path.to_path_buf(), problems };
-        let file = std::fs::File::open(path).map_err(io)?;
-        let mut reader = csv::Reader::from_reader(file);
+        let mut table = CsvTable::open(path)?;
         let header_at = Location::Row { line: 1, unit: None };
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| invalid(vec![(header_at.clone(), Problem::Csv(e.to_string()))]))?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        let id_col = ["istat", "id"]
-            .iter()
-            .find_map(|n| headers.iter().position(|h| h == n))
-            .ok_or_else(|| invalid(vec![(header_at.clone(), Problem::MissingColumn("istat".into()))]))?;
+        let id_col = table.require(&["istat", "id"])?;
+        let headers = table.headers.clone();
         let cols: Vec<(usize, &String)> =
             headers.iter().enumerate().filter(|(i, h)| *i != id_col && *h != "name").collect();
         let mut problems: Vec<(Location, Problem)> = cols
@@ -170,16 +160,7 @@ impl FeatureMatrix {
             territory.units.iter().enumerate().map(|(i, u)| (u.istat.as_str(), i)).collect();
         let mut extra = Array2::from_elem((self.n_units(), cols.len()), f64::NAN);
         let mut seen_at: Vec<Option<u64>> = vec![None; self.n_units()];
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    problems.push((Location::Row { line, unit: None }, Problem::Csv(e.to_string())));
-                    continue;
-                }
-            };
-            let line = record.position().map_or(0, |p| p.line());
+        for (line, record) in table.records(&mut problems) {
             let istat = normalize_istat(record.get(id_col).unwrap_or(""));
             let Some(&row) = index.get(istat.as_str()) else { continue };
             let at = Location::Row { line, unit: Some(territory.units[row].to_string()) };

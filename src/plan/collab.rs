@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::territory::{normalize_istat, Location, Problem, Territory, TerritoryError};
+use crate::territory::{normalize_istat, CsvTable, Location, Problem, Territory, TerritoryError};
 
 /// One collaboration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,33 +32,12 @@ impl Collaboration {
 /// # Errors
 /// [`TerritoryError`] naming the file and every bad row.
 pub fn read(path: &Path, t: &Territory, functions: &[&str]) -> Result<Vec<Collaboration>, TerritoryError> {
-    let io = |source| TerritoryError::Io { path: path.to_path_buf(), source };
     let invalid = |problems| TerritoryError::Invalid { path: path.to_path_buf(), problems };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut reader = csv::Reader::from_reader(file);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| invalid(vec![(Location::Row { line: 1, unit: None }, Problem::Csv(e.to_string()))]))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(nc), Some(fc), Some(mc)) = (col("name"), col("function"), col("members")) else {
-        let missing = ["name", "function", "members"].into_iter().find(|c| col(c).is_none()).unwrap_or("name");
-        return Err(invalid(vec![(Location::Row { line: 1, unit: None }, Problem::MissingColumn(missing.into()))]));
-    };
+    let mut table = CsvTable::open(path)?;
+    let (nc, fc, mc) = (table.require(&["name"])?, table.require(&["function"])?, table.require(&["members"])?);
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push((Location::Row { line, unit: None }, Problem::Csv(e.to_string())));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
+    for (line, record) in table.records(&mut problems) {
         let name = record.get(nc).unwrap_or("").trim().to_string();
         let at = Location::Row { line, unit: Some(name.clone()) };
         let function = record.get(fc).unwrap_or("").trim().to_string();

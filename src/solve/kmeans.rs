@@ -9,9 +9,8 @@ use linfa_clustering::KMeans;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::objective::Medoid;
 use crate::partition::Partition;
-use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
+use crate::solve::{Constraints, Instance, Outcome, SolveError, SolveParams};
 
 /// Runs k-means with 10 seeded restarts. Only `k` of the constraints applies.
 ///
@@ -29,17 +28,5 @@ pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Resul
         .map_err(|e| SolveError::Solver(format!("k-means: {e}")))?;
     let labels = model.predict(&inst.x);
     let partition = Partition::from_labels(labels.as_slice().expect("contiguous labels"));
-    let objective = inst.objective(params.objective).evaluate(&partition);
-    let centres = (params.objective == ObjectiveKind::Medoid)
-        .then(|| Medoid { costs: inst.medoid.clone() }.centres(&partition));
-    Ok(Outcome {
-        method: "kmeans",
-        partition,
-        centres,
-        status: Status::Heuristic,
-        objective,
-        bound: None,
-        gap: None,
-        seconds: clock.elapsed().as_secs_f64(),
-    })
+    Ok(Outcome::unproven(inst, cons, params.objective, partition, "kmeans", clock))
 }

@@ -422,6 +422,35 @@ pub(crate) fn is_connected(adj: &[Vec<usize>], set: &BTreeSet<usize>) -> bool {
     seen.len() == set.len()
 }
 
+impl Outcome {
+    /// An answer without optimality claim: the partition scored by `kind`, with each zone's
+    /// centre (its fixed centre if any, else its best member) for the medoid objective.
+    pub(crate) fn unproven(
+        inst: &Instance,
+        cons: &Constraints,
+        kind: ObjectiveKind,
+        partition: Partition,
+        method: &'static str,
+        clock: std::time::Instant,
+    ) -> Outcome {
+        let centres = (kind == ObjectiveKind::Medoid).then(|| heuristic::zone_centres(inst, cons, &partition));
+        let objective = match &centres {
+            Some(c) => Medoid { costs: inst.medoid.clone() }.evaluate_with(&partition, c),
+            None => inst.objective(kind).evaluate(&partition),
+        };
+        Outcome {
+            method,
+            partition,
+            centres,
+            status: Status::Heuristic,
+            objective,
+            bound: None,
+            gap: None,
+            seconds: clock.elapsed().as_secs_f64(),
+        }
+    }
+}
+
 /// Runs the solver a method names. `auto`: exact for the medoid objective on small instances
 /// (falling back to the heuristic incumbent at the time limit), heuristic otherwise.
 pub fn solve(

@@ -9,38 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::{
-    normalize_istat, parse_field, parse_value, Attribute, GivenEdge, Location, Municipality,
+    normalize_istat, parse_field, parse_value, Attribute, CsvTable, GivenEdge, Location, Municipality,
     MunicipalityId, Problem, SeenIds, Shapes, Territory, TerritoryError, RESERVED,
 };
-
-/// A CSV file opened with its header, plus the helpers every row needs.
-struct Table {
-    headers: Vec<String>,
-    reader: csv::Reader<std::fs::File>,
-}
-
-impl Table {
-    fn open(path: &Path) -> Result<Table, TerritoryError> {
-        let io = |source| TerritoryError::Io { path: path.to_path_buf(), source };
-        let file = std::fs::File::open(path).map_err(io)?;
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
-        let headers = reader
-            .headers()
-            .map_err(|e| TerritoryError::Invalid {
-                path: path.to_path_buf(),
-                problems: vec![(Location::Row { line: 1, unit: None }, Problem::Csv(e.to_string()))],
-            })?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        Ok(Table { headers, reader })
-    }
-
-    /// Index of the first of `names` present in the header.
-    fn column(&self, names: &[&str]) -> Option<usize> {
-        names.iter().find_map(|n| self.headers.iter().position(|h| h == n))
-    }
-}
 
 pub(super) fn load(folder: &Path) -> Result<Territory, TerritoryError> {
     let units_path = folder.join("units.csv");
@@ -55,11 +26,9 @@ pub(super) fn load(folder: &Path) -> Result<Territory, TerritoryError> {
 }
 
 fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), TerritoryError> {
-    let mut table = Table::open(path)?;
+    let mut table = CsvTable::open(path)?;
     let invalid = |problems| TerritoryError::Invalid { path: path.to_path_buf(), problems };
-    let id_col = table.column(&["istat", "id"]).ok_or_else(|| {
-        invalid(vec![(Location::Row { line: 1, unit: None }, Problem::MissingColumn("istat".into()))])
-    })?;
+    let id_col = table.require(&["istat", "id"])?;
     let col = |names: &[&str]| table.column(names);
     let (name_col, district_col, pop_col) =
         (col(&["name"]), col(&["district"]), col(&["pop", "pop_2023"]));
@@ -76,16 +45,7 @@ fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), Territ
     let mut seen = SeenIds::default();
     let mut units = Vec::new();
     let mut values: Vec<Vec<f64>> = vec![Vec::new(); feature_cols.len()];
-    for record in table.reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push((Location::Row { line, unit: None }, Problem::Csv(e.to_string())));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
+    for (line, record) in table.records(&mut problems) {
         let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty());
         let istat = cell(Some(id_col)).map(normalize_istat);
         let name = cell(name_col).map(str::to_string);
@@ -134,29 +94,17 @@ fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), Territ
 }
 
 fn read_edges(path: &Path, units: &[Municipality]) -> Result<Vec<GivenEdge>, TerritoryError> {
-    let mut table = Table::open(path)?;
+    let mut table = CsvTable::open(path)?;
     let invalid = |problems| TerritoryError::Invalid { path: path.to_path_buf(), problems };
-    let header_problem = |c: &str| {
-        invalid(vec![(Location::Row { line: 1, unit: None }, Problem::MissingColumn(c.into()))])
-    };
-    let a_col = table.column(&["a", "id_a"]).ok_or_else(|| header_problem("a"))?;
-    let b_col = table.column(&["b", "id_b"]).ok_or_else(|| header_problem("b"))?;
+    let a_col = table.require(&["a", "id_a"])?;
+    let b_col = table.require(&["b", "id_b"])?;
     let len_col = table.column(&["border_m"]);
     let index: HashMap<&str, u32> =
         units.iter().enumerate().map(|(i, u)| (u.istat.as_str(), i as u32)).collect();
 
     let mut problems = Vec::new();
     let mut edges: BTreeMap<(MunicipalityId, MunicipalityId), Option<f64>> = BTreeMap::new();
-    for record in table.reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push((Location::Row { line, unit: None }, Problem::Csv(e.to_string())));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
+    for (line, record) in table.records(&mut problems) {
         let a = normalize_istat(record.get(a_col).unwrap_or(""));
         let b = normalize_istat(record.get(b_col).unwrap_or(""));
         let at = Location::Row { line, unit: Some(format!("{a}–{b}")) };

@@ -394,6 +394,58 @@ fn parse_field(field: &'static str, text: &str, min: f64) -> Result<f64, Problem
     }
 }
 
+/// A CSV file opened with its trimmed header; every reader of a CSV input goes through it so
+/// that unreadable records and missing columns are reported the same way, with line numbers.
+pub(crate) struct CsvTable {
+    path: PathBuf,
+    /// Trimmed column names.
+    pub headers: Vec<String>,
+    reader: csv::Reader<std::fs::File>,
+}
+
+impl CsvTable {
+    /// Opens `path` and reads its header.
+    pub fn open(path: &Path) -> Result<CsvTable, TerritoryError> {
+        let io = |source| TerritoryError::Io { path: path.to_path_buf(), source };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
+        let headers = match reader.headers() {
+            Ok(h) => h.iter().map(|h| h.trim().to_string()).collect(),
+            Err(e) => return Err(CsvTable::header_error(path, Problem::Csv(e.to_string()))),
+        };
+        Ok(CsvTable { path: path.to_path_buf(), headers, reader })
+    }
+
+    fn header_error(path: &Path, p: Problem) -> TerritoryError {
+        TerritoryError::Invalid { path: path.to_path_buf(), problems: vec![(Location::Row { line: 1, unit: None }, p)] }
+    }
+
+    /// Index of the first of `names` present in the header.
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|n| self.headers.iter().position(|h| h == n))
+    }
+
+    /// Like [`CsvTable::column`], but a missing column is an error naming `names[0]`.
+    pub fn require(&self, names: &[&str]) -> Result<usize, TerritoryError> {
+        self.column(names).ok_or_else(|| CsvTable::header_error(&self.path, Problem::MissingColumn(names[0].into())))
+    }
+
+    /// The readable records with their line numbers; unreadable ones become problems.
+    pub fn records(&mut self, problems: &mut Vec<(Location, Problem)>) -> Vec<(u64, csv::StringRecord)> {
+        let mut out = Vec::new();
+        for record in self.reader.records() {
+            match record {
+                Ok(r) => out.push((r.position().map_or(0, |p| p.line()), r)),
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    problems.push((Location::Row { line, unit: None }, Problem::Csv(e.to_string())));
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Remembers ids already seen and reports duplicates with the first location.
 #[derive(Default)]
 struct SeenIds(std::collections::HashMap<String, String>);

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::objective::Medoid;
 use crate::partition::Partition;
-use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
+use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams};
 
 use construct::{skater, spanning_forest, ward};
 use state::{Ctx, State, Zone};
@@ -121,21 +121,7 @@ fn finish(ctx: &Ctx, atom_labels: &[usize], method: &'static str, clock: Instant
             broken.join("; ")
         )));
     }
-    let centres = (ctx.kind == ObjectiveKind::Medoid).then(|| zone_centres(ctx.inst, ctx.cons, &partition));
-    let objective = match &centres {
-        Some(c) => Medoid { costs: ctx.inst.medoid.clone() }.evaluate_with(&partition, c),
-        None => ctx.inst.objective(ctx.kind).evaluate(&partition),
-    };
-    Ok(Outcome {
-        method,
-        partition,
-        centres,
-        status: Status::Heuristic,
-        objective,
-        bound: None,
-        gap: None,
-        seconds: clock.elapsed().as_secs_f64(),
-    })
+    Ok(Outcome::unproven(ctx.inst, ctx.cons, ctx.kind, partition, method, clock))
 }
 
 /// One start: construct, anneal, then alternate descent and merge-and-split.
