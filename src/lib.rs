@@ -6,6 +6,8 @@
 //! own module.
 #![deny(missing_docs)]
 
+pub mod compare;
+pub mod ensemble;
 pub mod error;
 pub mod features;
 pub mod graph;

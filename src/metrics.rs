@@ -54,9 +54,154 @@ pub fn disconnected_zones(inst: &Instance, p: &Partition) -> usize {
     (0..p.k()).filter(|&z| !p.is_zone_connected(&inst.adj, z)).count()
 }
 
+/// Counts of units per (zone in `a`, zone in `b`); labels are 0-based.
+fn contingency(a: &[usize], b: &[usize]) -> Vec<Vec<usize>> {
+    let ka = a.iter().copied().max().map_or(0, |m| m + 1);
+    let kb = b.iter().copied().max().map_or(0, |m| m + 1);
+    let mut t = vec![vec![0usize; kb]; ka];
+    for (&x, &y) in a.iter().zip(b) {
+        t[x][y] += 1;
+    }
+    t
+}
+
+fn choose2(n: usize) -> f64 {
+    (n * n.saturating_sub(1)) as f64 / 2.0
+}
+
+/// Adjusted Rand index of two labelings of the same units (Hubert & Arabie 1985): 1 for
+/// identical partitions, about 0 for chance agreement. 1 when both put everything together or
+/// everything apart (no variation to adjust).
+pub fn adjusted_rand_index(a: &[usize], b: &[usize]) -> f64 {
+    let t = contingency(a, b);
+    let n = a.len();
+    let index: f64 = t.iter().flatten().map(|&c| choose2(c)).sum();
+    let rows: f64 = t.iter().map(|r| choose2(r.iter().sum())).sum();
+    let cols: f64 = (0..t.first().map_or(0, Vec::len)).map(|j| choose2(t.iter().map(|r| r[j]).sum())).sum();
+    let expected = rows * cols / choose2(n).max(1.0);
+    let max = (rows + cols) / 2.0;
+    if (max - expected).abs() < 1e-12 {
+        return 1.0;
+    }
+    (index - expected) / (max - expected)
+}
+
+/// Variation of information (Meilă 2007) in nats: H(A) + H(B) − 2 I(A; B); 0 for identical
+/// partitions.
+pub fn variation_of_information(a: &[usize], b: &[usize]) -> f64 {
+    let t = contingency(a, b);
+    let n = a.len() as f64;
+    let h = |counts: &mut dyn Iterator<Item = usize>| -> f64 {
+        counts.filter(|&c| c > 0).map(|c| { let p = c as f64 / n; -p * p.ln() }).sum()
+    };
+    let ha = h(&mut t.iter().map(|r| r.iter().sum()));
+    let hb = h(&mut (0..t.first().map_or(0, Vec::len)).map(|j| t.iter().map(|r| r[j]).sum()));
+    let hab = h(&mut t.iter().flatten().copied());
+    (2.0 * hab - ha - hb).max(0.0)
+}
+
+/// Best one-to-one matching of zones of `a` to zones of `b` (maximum shared units, Hungarian
+/// method): returns, for each zone of `a`, its match in `b` (None when `b` has fewer zones).
+pub fn match_zones(a: &[usize], b: &[usize]) -> Vec<Option<usize>> {
+    let t = contingency(a, b);
+    let (ka, kb) = (t.len(), t.first().map_or(0, Vec::len));
+    let m = ka.max(kb);
+    // Minimise −overlap on a square matrix padded with zeros.
+    let cost = |i: usize, j: usize| -> f64 { if i < ka && j < kb { -(t[i][j] as f64) } else { 0.0 } };
+    let assign = hungarian(m, cost);
+    (0..ka).map(|i| Some(assign[i]).filter(|&j| j < kb)).collect()
+}
+
+/// Municipalities that change zone between `a` and `b` after matching zone labels optimally.
+pub fn moved_units(a: &[usize], b: &[usize]) -> usize {
+    let m = match_zones(a, b);
+    a.iter().zip(b).filter(|(&x, &y)| m[x] != Some(y)).count()
+}
+
+/// Minimum-cost perfect assignment on an `m × m` matrix (Hungarian method, O(m³));
+/// returns the column of each row.
+fn hungarian(m: usize, cost: impl Fn(usize, usize) -> f64) -> Vec<usize> {
+    let inf = f64::INFINITY;
+    let (mut u, mut v) = (vec![0.0; m + 1], vec![0.0; m + 1]);
+    let (mut p, mut way) = (vec![0usize; m + 1], vec![0usize; m + 1]);
+    for i in 1..=m {
+        p[0] = i;
+        let mut j0 = 0;
+        let mut minv = vec![inf; m + 1];
+        let mut used = vec![false; m + 1];
+        loop {
+            used[j0] = true;
+            let i0 = p[j0];
+            let (mut delta, mut j1) = (inf, 0);
+            for j in 1..=m {
+                if !used[j] {
+                    let cur = cost(i0 - 1, j - 1) - u[i0] - v[j];
+                    if cur < minv[j] {
+                        minv[j] = cur;
+                        way[j] = j0;
+                    }
+                    if minv[j] < delta {
+                        delta = minv[j];
+                        j1 = j;
+                    }
+                }
+            }
+            for j in 0..=m {
+                if used[j] {
+                    u[p[j]] += delta;
+                    v[j] -= delta;
+                } else {
+                    minv[j] -= delta;
+                }
+            }
+            j0 = j1;
+            if p[j0] == 0 {
+                break;
+            }
+        }
+        loop {
+            let j1 = way[j0];
+            p[j0] = p[j1];
+            j0 = j1;
+            if j0 == 0 {
+                break;
+            }
+        }
+    }
+    let mut row_to_col = vec![0; m];
+    for j in 1..=m {
+        if p[j] > 0 {
+            row_to_col[p[j] - 1] = j - 1;
+        }
+    }
+    row_to_col
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partition_distances_on_hand_computed_cases() {
+        let a = [0, 0, 0, 1, 1, 1];
+        // Same partition, other labels: ARI 1, VI 0, nobody moves.
+        let b = [1, 1, 1, 0, 0, 0];
+        assert!((adjusted_rand_index(&a, &b) - 1.0).abs() < 1e-12);
+        assert!(variation_of_information(&a, &b).abs() < 1e-12);
+        assert_eq!(moved_units(&a, &b), 0);
+        // One unit moves: contingency [[2,1],[0,3]]. Index = C(2,2)+C(3,2) = 4; rows 3+3 = 6;
+        // cols C(2,2)+C(4,2) = 7; expected 6·7/15 = 2.8; max 6.5; ARI = 1.2/3.7.
+        let c = [0, 0, 1, 1, 1, 1];
+        assert!((adjusted_rand_index(&a, &c) - 1.2 / 3.7).abs() < 1e-12);
+        // VI = 2H(A,B) − H(A) − H(B) with H(A) = ln 2, H(B) = −(1/3 ln 1/3 + 2/3 ln 2/3),
+        // H(A,B) = −(1/3 ln 1/3 + 1/6 ln 1/6 + 1/2 ln 1/2).
+        let ha = 2f64.ln();
+        let hb = -(1.0 / 3.0 * (1.0f64 / 3.0).ln() + 2.0 / 3.0 * (2.0f64 / 3.0).ln());
+        let hab = -(1.0 / 3.0 * (1.0f64 / 3.0).ln() + 1.0 / 6.0 * (1.0f64 / 6.0).ln() + 0.5 * 0.5f64.ln());
+        assert!((variation_of_information(&a, &c) - (2.0 * hab - ha - hb)).abs() < 1e-12);
+        assert_eq!(moved_units(&a, &c), 1);
+        assert_eq!(match_zones(&a, &c), vec![Some(0), Some(1)]);
+    }
 
     #[test]
     fn one_degree_of_latitude_is_about_111_km() {

@@ -42,6 +42,16 @@ enum Command {
     ///
     /// Example: pianura plan --spec my-spec.toml --collaborations unions.csv --out plan-2026
     Plan(PlanArgs),
+    /// Run named scenarios in parallel and compare their zones (ARI, VI, municipalities
+    /// moved), optionally with bootstrap stability.
+    ///
+    /// Example: pianura compare --scenarios fixtures/scenarios/bassa.toml --bootstrap 20
+    Compare(CompareArgs),
+    /// Sample random contiguous, population-balanced plans (ReCom chain) and place a plan's
+    /// R² and balance in that distribution.
+    ///
+    /// Example: pianura ensemble --k 4 --samples 10000
+    Ensemble(EnsembleArgs),
     /// Partition the area into K contiguous, homogeneous zones.
     ///
     /// The default objective is medoid: each zone is led by a centre municipality (capofila)
@@ -113,6 +123,65 @@ struct PlanArgs {
 }
 
 #[derive(Debug, Args)]
+struct CompareArgs {
+    #[command(flatten)]
+    area: AreaArgs,
+    /// Scenarios TOML: [[scenario]] tables with name, k, method, objective, weights,
+    /// features, min_pop, max_pop, seed, time_limit.
+    #[arg(long, value_name = "FILE")]
+    scenarios: PathBuf,
+    /// Output folder: compare.json, compare.csv, distances.csv, compare.html.
+    #[arg(long, value_name = "DIR", default_value = "out-compare")]
+    out: PathBuf,
+    /// Scenarios run in parallel on this many threads.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Bootstrap runs per scenario for stability (0 = none).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    bootstrap: usize,
+    /// Bootstrap: standard deviation of Gaussian noise added to standardized features.
+    #[arg(long, value_name = "SD", default_value_t = 0.1)]
+    noise: f64,
+    /// Bootstrap: keep feature weights fixed (default: resample them, Exp(1) with mean 1).
+    #[arg(long)]
+    fixed_weights: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct EnsembleArgs {
+    #[command(flatten)]
+    area: AreaArgs,
+    /// Number of zones.
+    #[arg(long)]
+    k: usize,
+    /// Samples kept.
+    #[arg(long, default_value_t = 10000)]
+    samples: usize,
+    /// Steps discarded before sampling.
+    #[arg(long, default_value_t = 200)]
+    burn_in: usize,
+    /// Allowed relative deviation of each zone's population from the ideal.
+    #[arg(long, default_value_t = 0.25)]
+    balance: f64,
+    /// Seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// A plan to place: the JSON of `pianura zones --json` (its `labels`). Default: the
+    /// heuristic's best SSD plan under the same balance bound.
+    #[arg(long, value_name = "FILE")]
+    plan: Option<PathBuf>,
+    /// Output folder: ensemble.json and ensemble.html.
+    #[arg(long, value_name = "DIR", default_value = "out-ensemble")]
+    out: PathBuf,
+    /// Print JSON instead of a summary.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
 struct ZonesArgs {
     #[command(flatten)]
     area: AreaArgs,
@@ -173,7 +242,128 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Features(args) => features(args),
         Command::Zones(args) => zones(args),
         Command::Plan(args) => plan(args),
+        Command::Compare(args) => compare(args),
+        Command::Ensemble(args) => ensemble(args),
     }
+}
+
+fn compare(args: CompareArgs) -> Result<()> {
+    use pianura::compare::{self, Bootstrap, ScenarioFile};
+    let text = std::fs::read_to_string(&args.scenarios).with_context(|| format!("cannot read {}", args.scenarios.display()))?;
+    let file = ScenarioFile::parse(&text, &args.scenarios.display().to_string())?;
+    let (t, f) = load_area(&args.area)?;
+    let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
+    let boot = Bootstrap { runs: args.bootstrap, noise: args.noise, resample_weights: !args.fixed_weights };
+    if !(boot.noise >= 0.0 && boot.noise.is_finite()) {
+        anyhow::bail!("--noise must be a finite number ≥ 0, found {}", boot.noise);
+    }
+    let result = compare::run(&t, &g, &f, &file, boot, args.threads)?;
+    let mut scen_csv = csv::Writer::from_writer(Vec::new());
+    scen_csv.write_record(["scenario", "k", "method", "ssd", "r2", "pairwise", "pop_cv", "contiguous", "status", "gap", "seconds"])?;
+    for r in &result.scenarios {
+        scen_csv.write_record([
+            r.name.clone(), r.k.to_string(), r.method.to_string(), r.ssd.to_string(), r.r2.to_string(), r.pairwise.to_string(),
+            r.pop_cv.to_string(), r.contiguous.to_string(), serde_json::to_value(r.status)?.as_str().unwrap_or("").to_string(),
+            r.gap.map_or(String::new(), |g| g.to_string()), r.seconds.to_string(),
+        ])?;
+    }
+    let mut dist_csv = csv::Writer::from_writer(Vec::new());
+    dist_csv.write_record(["a", "b", "ari", "vi", "moved"])?;
+    for d in &result.distances {
+        dist_csv.write_record([d.a.clone(), d.b.clone(), d.ari.to_string(), d.vi.to_string(), d.moved.to_string()])?;
+    }
+    let json = serde_json::to_vec_pretty(&result)?;
+    pianura::report::write_folder(
+        &args.out,
+        &[
+            ("compare.json".into(), json.clone()),
+            ("compare.csv".into(), scen_csv.into_inner()?),
+            ("distances.csv".into(), dist_csv.into_inner()?),
+            ("compare.html".into(), pianura::report::compare_html::render_compare(&result, &t).into_bytes()),
+        ],
+    )?;
+    let mut w = std::io::stdout().lock();
+    if args.json {
+        w.write_all(&json)?;
+        writeln!(w)?;
+        return Ok(());
+    }
+    writeln!(w, "{:<24} {:>3} {:>9} {:>10} {:>7} {:>8} {:>11} {:>8}", "scenario", "k", "method", "SSD", "R²", "pop CV", "status", "seconds")?;
+    for r in &result.scenarios {
+        writeln!(w, "{:<24} {:>3} {:>9} {:>10.3} {:>7.4} {:>8.3} {:>11} {:>8.2}", r.name, r.k, r.method, r.ssd, r.r2, r.pop_cv, format!("{:?}", r.status), r.seconds)?;
+    }
+    writeln!(w, "{:<24} {:<24} {:>8} {:>8} {:>6}", "A", "B", "ARI", "VI", "moved")?;
+    for d in &result.distances {
+        writeln!(w, "{:<24} {:<24} {:>8.4} {:>8.4} {:>6}", d.a, d.b, d.ari, d.vi, d.moved)?;
+    }
+    writeln!(w, "wrote {} (compare.html, compare.json, compare.csv, distances.csv)", args.out.display())?;
+    Ok(())
+}
+
+fn ensemble(args: EnsembleArgs) -> Result<()> {
+    use pianura::ensemble::{self, ChainParams, Sample};
+    let clock = std::time::Instant::now();
+    let (t, f) = load_area(&args.area)?;
+    let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
+    let x = f.standardized();
+    let inst = Instance::new(&t, &g, &x);
+    if !(args.balance > 0.0 && args.balance < 1.0) {
+        anyhow::bail!("--balance must be between 0 and 1, found {}", args.balance);
+    }
+    let (lo, hi) = ensemble::bounds(&inst.pop, args.k, args.balance);
+    let cons = Constraints { k: args.k, min_pop: Some(lo), max_pop: Some(hi), ..Constraints::default() };
+    let params = SolveParams { objective: ObjectiveKind::Ssd, seed: args.seed, ..SolveParams::default() };
+    let best = solve::solve(&inst, &cons, &params, Method::Heuristic).context("cannot find a balanced contiguous start plan")?;
+    let plan = match &args.plan {
+        Some(path) => {
+            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?)
+                .with_context(|| format!("{}: not JSON", path.display()))?;
+            let labels = v.get("labels").and_then(|l| l.as_object()).with_context(|| format!("{}: no `labels` object (expected the output of pianura zones --json)", path.display()))?;
+            let mut z = Vec::with_capacity(t.len());
+            for u in &t.units {
+                let zone = labels.get(&u.istat).and_then(|x| x.as_u64()).with_context(|| format!("{}: no zone for {u}", path.display()))?;
+                z.push(zone as usize);
+            }
+            pianura::partition::Partition::from_labels(&z)
+        }
+        None => best.partition.clone(),
+    };
+    let total = tss(inst.x.view());
+    let ssd = inst.objective(ObjectiveKind::Ssd);
+    let sample_of = |p: &pianura::partition::Partition| Sample { r2: metrics::r2(ssd.evaluate(p), total), imbalance: ensemble::imbalance(&inst.pop, p) };
+    let mut samples = Vec::with_capacity(args.samples);
+    let chain = ChainParams { samples: args.samples, burn_in: args.burn_in, balance: args.balance, seed: args.seed };
+    let accepted = ensemble::run(&inst.adj, &inst.pop, &best.partition, &chain, |p| samples.push(sample_of(p)));
+    let summary = ensemble::summarize(&samples, sample_of(&plan));
+    let description = format!(
+        "{} samples of {} contiguous zones with populations within ±{:.0} % of the ideal, from a ReCom chain (random-weight spanning trees, {} burn-in steps, seed {}; {} of {} steps changed the plan). The chain favours compact zones; it is not uniform over plans.",
+        args.samples, args.k, 100.0 * args.balance, args.burn_in, args.seed, accepted, args.samples + args.burn_in
+    );
+    #[derive(Serialize)]
+    struct Report<'a> {
+        area: &'a str,
+        k: usize,
+        balance: f64,
+        burn_in: usize,
+        seed: u64,
+        accepted_steps: usize,
+        distribution: &'a str,
+        summary: &'a ensemble::Summary,
+        seconds: f64,
+    }
+    let report = Report { area: &t.source, k: args.k, balance: args.balance, burn_in: args.burn_in, seed: args.seed, accepted_steps: accepted, distribution: &description, summary: &summary, seconds: clock.elapsed().as_secs_f64() };
+    let json = serde_json::to_vec_pretty(&report)?;
+    pianura::report::write_folder(&args.out, &[("ensemble.json".into(), json.clone()), ("ensemble.html".into(), pianura::report::compare_html::render_ensemble(&summary, &description).into_bytes())])?;
+    let mut w = std::io::stdout().lock();
+    if args.json {
+        w.write_all(&json)?;
+        writeln!(w)?;
+        return Ok(());
+    }
+    writeln!(w, "{description}")?;
+    writeln!(w, "plan R² {:.4}: percentile {:.1} (samples: median {:.4}, 95 % {:.4}); imbalance {:.1} %: percentile {:.1}", summary.plan_r2, summary.r2_percentile, summary.r2_quantiles[2], summary.r2_quantiles[3], 100.0 * summary.plan_imbalance, summary.imbalance_percentile)?;
+    writeln!(w, "wrote {} (ensemble.html, ensemble.json) in {:.1} s", args.out.display(), clock.elapsed().as_secs_f64())?;
+    Ok(())
 }
 
 fn plan(args: PlanArgs) -> Result<()> {

@@ -10,7 +10,7 @@ use crate::plan::{FunctionPlan, Plan, SolverRecord, Timings, UnitRef};
 use crate::solve::Status;
 use crate::territory::Territory;
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2228;background:#f6f7f9}
 main{max-width:1180px;margin:0 auto;padding:24px 28px 60px}
 h1{font-size:1.6rem;margin:.2rem 0 .3rem}h2{font-size:1.3rem;margin:2.2rem 0 .6rem;border-bottom:2px solid #d8dde3;padding-bottom:.3rem}
@@ -28,7 +28,7 @@ svg path.muni:hover{opacity:.75}.swatch{display:inline-block;width:.9em;height:.
 @media print{body{background:#fff}.fn{grid-template-columns:1fr}}
 "#;
 
-const SELFCHECK: &str = r#"
+pub(crate) const SELFCHECK: &str = r#"
 (function(){
   var errors=[];
   window.addEventListener('error',function(e){errors.push(String(e.message||(e.target&&(e.target.src||e.target.href))||'error'))},true);

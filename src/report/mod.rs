@@ -4,6 +4,7 @@
 //! renamed at the end, so a failed run leaves no half-written folder. Consumes results;
 //! computes no metric.
 
+pub mod compare_html;
 pub mod html;
 mod svg;
 
@@ -33,11 +34,12 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
     std::fs::write(&path, bytes).map_err(|source| ReportError::Io { path, source })
 }
 
-/// Writes every output into `out` (created or replaced whole).
+/// Writes named files into `out` through a temporary folder renamed at the end (never
+/// half-written; a previous `out` is replaced whole).
 ///
 /// # Errors
 /// [`ReportError::Io`] naming the path; `out` is then untouched.
-pub fn write_all(out: &Path, plan: &Plan, timings: &Timings, t: &Territory) -> Result<(), ReportError> {
+pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), ReportError> {
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
@@ -49,23 +51,11 @@ pub fn write_all(out: &Path, plan: &Plan, timings: &Timings, t: &Territory) -> R
         std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
     }
     std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-    let result = (|| {
-        let mut plan_json = serde_json::to_vec_pretty(plan).expect("plan serializes");
-        plan_json.push(b'\n');
-        write(&tmp, "plan.json", &plan_json)?;
-        let mut timings_json = serde_json::to_vec_pretty(timings).expect("timings serialize");
-        timings_json.push(b'\n');
-        write(&tmp, "timings.json", &timings_json)?;
-        for f in &plan.functions {
-            write(&tmp, &format!("{}.geojson", f.id), geojson(plan, &f.id, t).to_string().as_bytes())?;
+    for (file, bytes) in files {
+        if let Err(e) = write(&tmp, file, bytes) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
         }
-        write(&tmp, "plan.csv", csv_table(plan, t).as_bytes())?;
-        write(&tmp, "report.html", html::render(plan, timings, t).as_bytes())?;
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
     }
     // Swap in: the old folder (if any) moves aside first and is removed last.
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
@@ -77,6 +67,41 @@ pub fn write_all(out: &Path, plan: &Plan, timings: &Timings, t: &Territory) -> R
         std::fs::remove_dir_all(&old).map_err(io(&old))?;
     }
     Ok(())
+}
+
+/// Writes every output into `out` (created or replaced whole).
+///
+/// # Errors
+/// [`ReportError::Io`] naming the path; `out` is then untouched.
+pub fn write_all(out: &Path, plan: &Plan, timings: &Timings, t: &Territory) -> Result<(), ReportError> {
+    let json = |v: &dyn erased::Json| {
+        let mut b = v.to_json();
+        b.push(b'\n');
+        b
+    };
+    let mut files = vec![
+        ("plan.json".to_string(), json(plan)),
+        ("timings.json".to_string(), json(timings)),
+        ("plan.csv".to_string(), csv_table(plan, t).into_bytes()),
+        ("report.html".to_string(), html::render(plan, timings, t).into_bytes()),
+    ];
+    for f in &plan.functions {
+        files.push((format!("{}.geojson", f.id), geojson(plan, &f.id, t).to_string().into_bytes()));
+    }
+    write_folder(out, &files)
+}
+
+/// Pretty JSON of any serializable value, behind a trait object.
+pub(crate) mod erased {
+    /// Serializes itself as pretty JSON.
+    pub trait Json {
+        fn to_json(&self) -> Vec<u8>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> Vec<u8> {
+            serde_json::to_vec_pretty(self).expect("serializable")
+        }
+    }
 }
 
 /// One FeatureCollection per function: every municipality with its zone and group.

@@ -93,6 +93,32 @@ impl Canvas {
         d
     }
 
+    /// A small map: unit `i` filled by `fill(i)` with hover text `title(i)`; `class` names the
+    /// map for the page's self-check.
+    pub fn simple_map(&self, t: &Territory, id: &str, fill: impl Fn(usize) -> String, title: impl Fn(usize) -> String) -> String {
+        let (w, h) = self.size;
+        let mut s = format!(
+            r#"<svg class="map" data-function="{}" data-expected="{}" viewBox="0 0 {w:.0} {h:.0}" width="{:.0}" height="{:.0}" role="img">"#,
+            html_escape(id),
+            t.len(),
+            w,
+            h
+        );
+        for i in 0..t.len() {
+            let (fill, title) = (fill(i), html_escape(&title(i)));
+            if self.shapes[i].0.is_empty() {
+                if let Some(c) = &self.points[i] {
+                    let (x, y) = self.px(c);
+                    let _ = write!(s, r##"<circle class="muni" cx="{x:.1}" cy="{y:.1}" r="3" fill="{fill}"><title>{title}</title></circle>"##);
+                }
+            } else {
+                let _ = write!(s, r##"<path class="muni" d="{}" fill="{fill}" stroke="#ffffff" stroke-width="0.4"><title>{title}</title></path>"##, self.path(&self.shapes[i]));
+            }
+        }
+        s.push_str("</svg>");
+        s
+    }
+
     /// The map of one function's plan.
     pub fn map(&self, t: &Territory, f: &FunctionPlan) -> String {
         let (w, h) = self.size;

@@ -11,7 +11,7 @@ pub mod kmeans;
 use std::collections::BTreeSet;
 
 use ndarray::Array2;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::features::FeatureMatrix;
@@ -133,7 +133,7 @@ impl Instance {
 }
 
 /// Which score a solver minimises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum ObjectiveKind {
     /// Sum of squared deviations from zone means.
@@ -477,7 +477,7 @@ pub fn solve(
 }
 
 /// Which solver to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Exact where the size allows, heuristic elsewhere.

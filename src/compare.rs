@@ -1,0 +1,323 @@
+//! Scenarios for researchers: run named variants of a zoning in parallel, measure how far
+//! apart their partitions are, and how stable each one is under perturbation.
+//!
+//! Distances: adjusted Rand index, variation of information, and the number of municipalities
+//! that change zone after matching zone labels optimally ([`crate::metrics`]). Stability
+//! (`bootstrap`): the scenario is re-solved `n` times with (a) feature weights multiplied by
+//! independent Exp(1) draws rescaled to mean 1 (a Bayesian bootstrap of the weights) and
+//! (b) Gaussian noise of standard deviation `noise` added to every standardized feature; the
+//! solver's seed stays the scenario's, so with no perturbation every run is identical. A
+//! municipality stays with the core of its zone when its perturbed zone is the one matched to
+//! its original zone; a zone survives when its best-matching perturbed zone has Jaccard
+//! similarity ≥ 0.5.
+
+use std::collections::BTreeMap;
+
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::features::FeatureMatrix;
+use crate::graph::AdjacencyGraph;
+use crate::metrics;
+use crate::objective::tss;
+use crate::partition::Partition;
+use crate::solve::{self, Constraints, Instance, Method, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
+use crate::territory::Territory;
+
+/// A scenarios file: `[[scenario]]` tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// The scenarios, in file order.
+    pub scenario: Vec<Scenario>,
+}
+
+/// One variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Unique name.
+    pub name: String,
+    /// Number of zones.
+    pub k: usize,
+    /// Solver.
+    #[serde(default)]
+    pub method: Method,
+    /// Objective.
+    #[serde(default)]
+    pub objective: ObjectiveKind,
+    /// Feature → weight (others weigh 1).
+    #[serde(default)]
+    pub weights: BTreeMap<String, f64>,
+    /// Features used (default: all of the area).
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// Minimum residents per zone.
+    #[serde(default)]
+    pub min_pop: Option<f64>,
+    /// Maximum residents per zone.
+    #[serde(default)]
+    pub max_pop: Option<f64>,
+    /// Seed.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Exact solver time limit, seconds.
+    #[serde(default = "default_time_limit")]
+    pub time_limit: f64,
+}
+
+fn default_seed() -> u64 {
+    42
+}
+
+fn default_time_limit() -> f64 {
+    30.0
+}
+
+/// Errors of the scenario runner (each names the scenario).
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    /// The scenarios file is not valid.
+    #[error("{0}")]
+    File(String),
+    /// A scenario cannot run.
+    #[error("scenario `{name}`: {reason}")]
+    Scenario {
+        /// Its name.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// One scenario's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioResult {
+    /// Name.
+    pub name: String,
+    /// Zones.
+    pub k: usize,
+    /// Solver that ran.
+    pub method: &'static str,
+    /// SSD (of the scenario's weighted features).
+    pub ssd: f64,
+    /// R².
+    pub r2: f64,
+    /// Pairwise heterogeneity.
+    pub pairwise: f64,
+    /// Coefficient of variation of zone populations.
+    pub pop_cv: f64,
+    /// Every zone contiguous.
+    pub contiguous: bool,
+    /// Solver status.
+    pub status: Status,
+    /// Gap, for exact runs.
+    pub gap: Option<f64>,
+    /// Seconds.
+    pub seconds: f64,
+    /// ISTAT code → zone (1-based).
+    pub labels: BTreeMap<String, usize>,
+    /// Stability, when bootstrapped.
+    pub stability: Option<Stability>,
+}
+
+/// Bootstrap stability of a scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stability {
+    /// Runs.
+    pub runs: usize,
+    /// Noise standard deviation on standardized features.
+    pub noise: f64,
+    /// Whether weights were resampled.
+    pub resample_weights: bool,
+    /// ISTAT → share of runs in which it stayed with its zone's core.
+    pub unit: BTreeMap<String, f64>,
+    /// Per zone (1-based order), share of runs in which it survived (Jaccard ≥ 0.5).
+    pub zone: Vec<f64>,
+}
+
+/// Distances between two scenarios' partitions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Distance {
+    /// First scenario.
+    pub a: String,
+    /// Second scenario.
+    pub b: String,
+    /// Adjusted Rand index.
+    pub ari: f64,
+    /// Variation of information (nats).
+    pub vi: f64,
+    /// Municipalities that change zone after optimal label matching.
+    pub moved: usize,
+}
+
+/// All of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// Per scenario.
+    pub scenarios: Vec<ScenarioResult>,
+    /// Every pair (a before b in file order).
+    pub distances: Vec<Distance>,
+}
+
+/// Bootstrap settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bootstrap {
+    /// Runs per scenario (0 = none).
+    pub runs: usize,
+    /// Standard deviation of the noise on standardized features.
+    pub noise: f64,
+    /// Resample weights (Exp(1), mean 1).
+    pub resample_weights: bool,
+}
+
+impl ScenarioFile {
+    /// Parses a scenarios TOML, checking names are unique.
+    ///
+    /// # Errors
+    /// [`CompareError::File`] naming the key or the duplicate.
+    pub fn parse(text: &str, source: &str) -> Result<ScenarioFile, CompareError> {
+        let f: ScenarioFile = toml::from_str(text).map_err(|e| CompareError::File(format!("{source}: {e}")))?;
+        let mut seen = std::collections::BTreeSet::new();
+        for s in &f.scenario {
+            if !seen.insert(&s.name) {
+                return Err(CompareError::File(format!("{source}: scenario name `{}` is used twice", s.name)));
+            }
+        }
+        if f.scenario.is_empty() {
+            return Err(CompareError::File(format!("{source}: no [[scenario]]")));
+        }
+        Ok(f)
+    }
+}
+
+fn instance(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario, noise: Option<(&mut Xoshiro256PlusPlus, f64, bool)>) -> Result<Instance, CompareError> {
+    let bad = |reason: String| CompareError::Scenario { name: s.name.clone(), reason };
+    let selected = if s.features.is_empty() { raw.clone() } else { raw.select(&s.features).map_err(|e| bad(e.to_string()))? };
+    let z = selected.standardized();
+    let mut weights: Vec<(String, f64)> = z.names().iter().map(|n| (n.clone(), s.weights.get(n).copied().unwrap_or(1.0))).collect();
+    for name in s.weights.keys() {
+        if !z.names().contains(name) {
+            return Err(bad(format!("weight for unknown feature `{name}`")));
+        }
+    }
+    let mut values = z.values().clone();
+    if let Some((rng, sd, resample)) = noise {
+        if resample {
+            let draws: Vec<f64> = weights.iter().map(|_| -(1.0 - rng.gen::<f64>()).ln()).collect();
+            let mean = draws.iter().sum::<f64>() / draws.len() as f64;
+            for (w, d) in weights.iter_mut().zip(draws) {
+                w.1 *= d / mean;
+            }
+        }
+        if sd > 0.0 {
+            for v in values.iter_mut() {
+                // Box–Muller.
+                let (u1, u2): (f64, f64) = (1.0 - rng.gen::<f64>(), rng.gen());
+                *v += sd * (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+            }
+        }
+    }
+    let x = FeatureMatrix::new(z.names().to_vec(), values).weighted(&weights).map_err(|e| bad(e.to_string()))?;
+    Ok(Instance::new(t, g, &x))
+}
+
+fn solve_one(inst: &Instance, s: &Scenario) -> Result<Outcome, SolveError> {
+    let cons = Constraints { k: s.k, min_pop: s.min_pop, max_pop: s.max_pop, ..Constraints::default() };
+    let params = SolveParams { objective: s.objective, seed: s.seed, time_limit: s.time_limit, threads: 1, ..SolveParams::default() };
+    solve::solve(inst, &cons, &params, s.method)
+}
+
+/// Runs every scenario (in parallel over `threads`), their distances, and bootstrap stability.
+///
+/// # Errors
+/// [`CompareError::Scenario`] naming the scenario that failed and why.
+pub fn run(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, file: &ScenarioFile, boot: Bootstrap, threads: usize) -> Result<Comparison, CompareError> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().map_err(|e| CompareError::File(e.to_string()))?;
+    let results: Vec<Result<ScenarioResult, CompareError>> = pool.install(|| {
+        file.scenario.par_iter().map(|s| run_scenario(t, g, raw, s, boot)).collect()
+    });
+    let scenarios = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let labels: Vec<Vec<usize>> = scenarios.iter().map(|r| t.units.iter().map(|u| r.labels[&u.istat] - 1).collect()).collect();
+    let mut distances = Vec::new();
+    for i in 0..scenarios.len() {
+        for j in i + 1..scenarios.len() {
+            distances.push(Distance {
+                a: scenarios[i].name.clone(),
+                b: scenarios[j].name.clone(),
+                ari: metrics::adjusted_rand_index(&labels[i], &labels[j]),
+                vi: metrics::variation_of_information(&labels[i], &labels[j]),
+                moved: metrics::moved_units(&labels[i], &labels[j]),
+            });
+        }
+    }
+    Ok(Comparison { scenarios, distances })
+}
+
+fn run_scenario(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario, boot: Bootstrap) -> Result<ScenarioResult, CompareError> {
+    let inst = instance(t, g, raw, s, None)?;
+    let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: e.to_string() })?;
+    let p = &out.partition;
+    let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
+    let pops = metrics::zone_pops(&inst, p);
+    let mean = pops.iter().sum::<f64>() / pops.len() as f64;
+    let cv = (pops.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / pops.len() as f64).sqrt() / mean.max(1e-9);
+    let stability = (boot.runs > 0).then(|| stability(t, g, raw, s, p, boot)).transpose()?;
+    Ok(ScenarioResult {
+        name: s.name.clone(),
+        k: p.k(),
+        method: out.method,
+        ssd,
+        r2: metrics::r2(ssd, tss(inst.x.view())),
+        pairwise: inst.objective(ObjectiveKind::Pairwise).evaluate(p),
+        pop_cv: cv,
+        contiguous: p.is_contiguous(&inst.adj),
+        status: out.status,
+        gap: out.gap,
+        seconds: out.seconds,
+        labels: t.units.iter().enumerate().map(|(u, m)| (m.istat.clone(), p.zone_of(u) + 1)).collect(),
+        stability,
+    })
+}
+
+/// Bootstrap stability of a scenario's partition `base`.
+pub fn stability(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario, base: &Partition, boot: Bootstrap) -> Result<Stability, CompareError> {
+    let n = t.len();
+    let mut stay = vec![0usize; n];
+    let mut survive = vec![0usize; base.k()];
+    for run in 0..boot.runs {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(s.seed ^ (run as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let inst = instance(t, g, raw, s, Some((&mut rng, boot.noise, boot.resample_weights)))?;
+        let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: format!("bootstrap run {}: {e}", run + 1) })?;
+        let m = metrics::match_zones(base.labels(), out.partition.labels());
+        for u in 0..n {
+            if m[base.zone_of(u)] == Some(out.partition.zone_of(u)) {
+                stay[u] += 1;
+            }
+        }
+        for (z, members) in base.zones().iter().enumerate() {
+            let best = out
+                .partition
+                .zones()
+                .iter()
+                .map(|other| {
+                    let inter = members.iter().filter(|u| other.contains(u)).count();
+                    inter as f64 / (members.len() + other.len() - inter) as f64
+                })
+                .fold(0.0, f64::max);
+            if best >= 0.5 {
+                survive[z] += 1;
+            }
+        }
+    }
+    let r = boot.runs as f64;
+    Ok(Stability {
+        runs: boot.runs,
+        noise: boot.noise,
+        resample_weights: boot.resample_weights,
+        unit: t.units.iter().enumerate().map(|(u, m)| (m.istat.clone(), stay[u] as f64 / r)).collect(),
+        zone: survive.iter().map(|&c| c as f64 / r).collect(),
+    })
+}
