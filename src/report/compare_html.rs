@@ -82,7 +82,7 @@ pub fn render_ensemble(s: &Summary, description: &str) -> String {
         let _ = write!(svg, r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="#56b4e9"><title>{a:.4}–{bb:.4}: {c}</title></rect>"##, x(*a), h - 30.0 - bh, (x(*bb) - x(*a) - 1.0).max(0.5));
     }
     let px = x(s.plan_r2);
-    let _ = write!(svg, r##"<line x1="{px:.1}" x2="{px:.1}" y1="10" y2="{:.1}" stroke="#cf222e" stroke-width="2"/><text x="{:.1}" y="20" font-size="11" fill="#cf222e">plan R² {:.4}</text>"##, h - 30.0, px + 4.0, s.plan_r2);
+    let _ = write!(svg, r##"<line x1="{px:.1}" x2="{px:.1}" y1="10" y2="{:.1}" stroke="#cf222e" stroke-width="2"/><text x="{:.1}" y="20" font-size="11" fill="#cf222e" text-anchor="{}">plan R² {:.4}</text>"##, h - 30.0, if px > w / 2.0 { px - 4.0 } else { px + 4.0 }, if px > w / 2.0 { "end" } else { "start" }, s.plan_r2);
     let _ = write!(svg, r##"<text x="40" y="{:.1}" font-size="11">{lo:.3}</text><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{hi:.3}</text></svg>"##, h - 12.0, w - 20.0, h - 12.0);
     let body = format!(
         r#"<h1>Random contiguous plans</h1><p class="sub">{}</p><div class="kpi"><div><b>{}</b>samples</div><div><b>{:.1}</b>R² percentile of the plan</div><div><b>{:.1}</b>imbalance percentile of the plan</div></div><div class="card">{svg}</div><p class="small">R² of the samples: min {:.4}, 5 % {:.4}, median {:.4}, 95 % {:.4}, max {:.4}. The plan: R² {:.4}, largest zone population deviation {:.1} %.</p>"#,
