@@ -262,8 +262,7 @@ fn run_scenario(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scen
     let p = &out.partition;
     let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
     let pops = metrics::zone_pops(&inst, p);
-    let mean = pops.iter().sum::<f64>() / pops.len() as f64;
-    let cv = (pops.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / pops.len() as f64).sqrt() / mean.max(1e-9);
+    let cv = metrics::population_cv(&pops);
     let stability = (boot.runs > 0).then(|| stability(t, g, raw, s, p, boot)).transpose()?;
     Ok(ScenarioResult {
         name: s.name.clone(),

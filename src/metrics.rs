@@ -30,6 +30,14 @@ pub fn zone_pops(inst: &Instance, p: &Partition) -> Vec<f64> {
     p.zones().iter().map(|m| m.iter().map(|&u| inst.pop[u]).sum()).collect()
 }
 
+/// Coefficient of variation of zone populations (population SD / mean): 0 = perfectly
+/// balanced.
+pub fn population_cv(pops: &[f64]) -> f64 {
+    let n = pops.len().max(1) as f64;
+    let mean = pops.iter().sum::<f64>() / n;
+    (pops.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / n).sqrt() / mean.max(1e-9)
+}
+
 /// Largest distance in km between two members' points, per zone (None without points).
 pub fn diameters_km(inst: &Instance, p: &Partition) -> Option<Vec<f64>> {
     let pts = inst.points.as_ref()?;
@@ -208,5 +216,7 @@ mod tests {
         assert!((km((10.0, 45.0), (10.0, 46.0)) - 111.19).abs() < 0.05);
         assert_eq!(km((10.0, 45.0), (10.0, 45.0)), 0.0);
         assert!((r2(25.0, 100.0) - 0.75).abs() < 1e-12);
+        // Populations 10 and 30: mean 20, SD 10.
+        assert!((population_cv(&[10.0, 30.0]) - 0.5).abs() < 1e-12);
     }
 }

@@ -518,8 +518,7 @@ fn solve_groups(
     let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(zp);
     let total = tss(inst.x.view());
     let pops = metrics::zone_pops(inst, zp);
-    let mean = pops.iter().sum::<f64>() / pops.len() as f64;
-    let cv = (pops.iter().map(|p| (p - mean).powi(2)).sum::<f64>() / pops.len() as f64).sqrt() / mean.max(1e-9);
+    let cv = metrics::population_cv(&pops);
     let gpart = Partition::from_labels(&group_labels);
     let meeting = group_plans.iter().filter(|g| g.meets_bounds).count();
     let metrics = PlanMetrics {
