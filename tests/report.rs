@@ -27,7 +27,7 @@ fn browser(profile: &Path) -> Command {
 /// Runs `pianura plan` with the default spec but a small node budget (the report is the
 /// subject here, not the optimum).
 fn plan_into(out: &Path) {
-    let spec = pianura::plan::spec::DEFAULT_SPEC.replacen("node_limit = 15", "node_limit = 3", 1);
+    let spec = pianura::plan::spec::DEFAULT_SPEC.replacen("node_limit = 25", "node_limit = 3", 1);
     let spec_path = out.parent().unwrap().join("quick.toml");
     std::fs::write(&spec_path, spec).unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_pianura"))

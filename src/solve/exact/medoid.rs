@@ -314,8 +314,20 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     let mut timed_out = false;
     let mut node_limited = false;
     let mut root_bound = f64::NEG_INFINITY;
-    while let Some(pos) = best_node(&open) {
-        let node = open.swap_remove(pos);
+    // Best-first search with plunging: after a branching, the child on the side the LP leans
+    // to is solved next (its basis is close to the parent's, so the dual simplex restarts
+    // cheaply); when a dive ends, the open node with the lowest bound is taken.
+    let mut dive: Option<Node> = None;
+    let mut plunge = 0usize;
+    const MAX_PLUNGE: usize = 4;
+    loop {
+        let node = match dive.take() {
+            Some(n) => n,
+            None => match best_node(&open).inspect(|_| plunge = 0) {
+                Some(pos) => open.swap_remove(pos),
+                None => break,
+            },
+        };
         if node.bound >= ub - tol(ub) {
             continue;
         }
@@ -424,10 +436,17 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
                 }
             }
             Some(c) => {
+                let up_first = lp.values[c] >= 0.5;
                 for (lo, hi) in [(1.0, 1.0), (0.0, 0.0)] {
                     let mut fixes = node.fixes.clone();
                     fixes.push((c, lo, hi));
-                    open.push(Node { bound: lp.objective, fixes });
+                    let child = Node { bound: lp.objective, fixes };
+                    if (lo == 1.0) == up_first && plunge < MAX_PLUNGE {
+                        plunge += 1;
+                        dive = Some(child);
+                    } else {
+                        open.push(child);
+                    }
                 }
             }
         }
