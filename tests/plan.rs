@@ -17,7 +17,7 @@ fn run(spec: &Spec, collabs: &[Collaboration]) -> Plan {
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
     let f = FeatureMatrix::from_territory(&t);
     spec.check(&t, f.names(), "test spec").unwrap();
-    plan::build(&t, &g, &f, spec, collabs, &mut |_, _| {}).unwrap().0
+    plan::build(&t, &g, &f, spec, collabs, &|_, _| {}).unwrap().0
 }
 
 /// A quicker spec for the tests that are not about the default itself: same structure,
@@ -25,6 +25,7 @@ fn run(spec: &Spec, collabs: &[Collaboration]) -> Plan {
 fn quick_spec() -> Spec {
     let mut s = Spec::embedded_default();
     s.solver.node_limit = 3;
+    s.solver.group_node_limit = 200;
     s
 }
 
@@ -114,6 +115,31 @@ fn an_impossible_group_bound_is_explained_with_zone_municipalities_and_relaxatio
 }
 
 #[test]
+fn impossible_zone_bounds_are_relaxed_as_little_as_possible_and_explained() {
+    let mut spec = quick_spec();
+    spec.functions.retain(|id, _| id == "ufficio_tecnico");
+    // Four zones of at least 62,000 residents need 248,000; the area has 237,939.
+    spec.functions.get_mut("ufficio_tecnico").unwrap().zones.min_pop = Some(62000.0);
+    let plan = run(&spec, &[]);
+    let f = &plan.functions[0];
+    let e = f.zone_explanation.as_ref().expect("the zones are explained");
+    assert!(e.contains("functions.ufficio_tecnico.zones") && e.contains("62000"), "names the key and bound: {e}");
+    let relaxed: f64 = e
+        .split("zones.min_pop 62000 → ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit() && c != '.').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("states the relaxed bound: {e}"));
+    assert!(relaxed < 62000.0 && relaxed >= 62000.0 * 0.5, "{relaxed}");
+    // The zones honour the relaxed bound, and the rest of the plan is there.
+    assert_eq!(f.zones.len(), 4);
+    for z in &f.zones {
+        assert!(z.population >= relaxed, "zone {} has {} < {relaxed}", z.id, z.population);
+    }
+    assert_eq!(f.assignment.len(), 42);
+}
+
+#[test]
 fn collaborations_are_kept_or_split_with_a_reason() {
     let t = Territory::embedded_default();
     let collabs_csv = "name,function,members\n\
@@ -189,7 +215,7 @@ fn a_listed_vast_area_restricts_the_plan() {
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
     let rows: Vec<usize> = t.units.iter().map(|u| t_all.find(&u.istat).unwrap().index()).collect();
     let feats = FeatureMatrix::from_territory(&t_all).rows(&rows);
-    let (plan, _) = plan::build(&t, &g, &feats, &spec, &[], &mut |_, _| {}).unwrap();
+    let (plan, _) = plan::build(&t, &g, &feats, &spec, &[], &|_, _| {}).unwrap();
     assert_eq!(plan.area.units, 7);
     assert_eq!(plan.functions[0].zones.len(), 2);
     assert_eq!(plan.functions[0].assignment.len(), 7);

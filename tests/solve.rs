@@ -97,7 +97,8 @@ fn every_constraint_holds_in_returned_partitions() {
     for method in [Method::Ward, Method::Skater] {
         match solve(&inst, &cons, &params(ObjectiveKind::Ssd), method) {
             Ok(out) => assert!(cons.holds(&inst, &out.partition)),
-            Err(SolveError::Infeasible(msg)) => assert!(msg.contains("breaks"), "{msg}"),
+            // A constructive method that misses is not a proof: "not found", with what broke.
+            Err(SolveError::NotFound(msg)) => assert!(msg.contains("breaks") && msg.contains("--method heuristic"), "{msg}"),
             Err(e) => panic!("{e}"),
         }
     }
@@ -110,6 +111,7 @@ fn fixed_centres_are_centres() {
     let out = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();
     let centres = out.centres.unwrap();
     assert!(centres.contains(&0) && centres.contains(&11), "{centres:?}");
+    assert!(meets(&inst, &cons, out.partition.labels()));
 }
 
 #[test]
@@ -183,13 +185,108 @@ fn default_area_medoid_optima_are_reached_and_proved() {
     let g = pianura::graph::AdjacencyGraph::build(&t, pianura::graph::Contiguity::Queen).unwrap();
     let x = pianura::features::FeatureMatrix::from_territory(&t).standardized();
     let inst = pianura::solve::Instance::new(&t, &g, &x);
-    for (k, optimum) in [(3, 154.7395), (4, 133.4217)] {
+    for (k, optimum) in [(3, Some(154.7395)), (4, Some(133.4217)), (5, Some(121.2128)), (6, None), (7, None), (8, None)] {
         let cons = Constraints { k, ..Default::default() };
         let out = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();
         assert_eq!(out.status, Status::Optimal, "k={k}");
-        assert!((out.objective - optimum).abs() < 1e-4, "k={k}: {} vs {optimum}", out.objective);
+        assert_eq!(out.method, "exact");
+        if let Some(optimum) = optimum {
+            assert!((out.objective - optimum).abs() < 1e-4, "k={k}: {} vs {optimum}", out.objective);
+        }
         assert!(out.partition.is_contiguous(&inst.adj));
+        assert!(out.bound.unwrap() >= out.objective - 1e-6 * out.objective);
     }
+}
+
+#[test]
+fn kmeans_refuses_constraints_it_cannot_honour() {
+    let inst = grid(3, 3);
+    for cons in [
+        Constraints { k: 2, min_pop: Some(3000.0), ..Default::default() },
+        Constraints { k: 2, max_units: Some(5), ..Default::default() },
+        Constraints { k: 2, must_link: vec![vec![0, 1]], ..Default::default() },
+        Constraints { k: 2, cannot_link: vec![(0, 8)], ..Default::default() },
+    ] {
+        let err = solve(&inst, &cons, &params(ObjectiveKind::Ssd), Method::Kmeans).unwrap_err();
+        assert!(matches!(&err, SolveError::Param(m) if m.contains("k-means") && m.contains("only the number of zones")), "{err}");
+    }
+}
+
+#[test]
+fn fixed_centres_lead_different_zones_for_every_objective() {
+    // Cells 0 and 1 are neighbours: left alone, some optimum may join them.
+    let inst = grid(3, 3);
+    let cons = Constraints { k: 3, centres: vec![0, 1], ..Default::default() };
+    // Medoid: a zone holding a fixed centre is led by it; others by their best member.
+    let medoid_with_centres = |p: &pianura::partition::Partition| -> f64 {
+        p.zones()
+            .iter()
+            .map(|m| {
+                let cost = |c: usize| m.iter().map(|&i| inst.medoid.cost[[i, c]]).sum::<f64>();
+                match cons.centres.iter().find(|c| m.contains(c)) {
+                    Some(&c) => cost(c),
+                    None => m.iter().map(|&c| cost(c)).fold(f64::INFINITY, f64::min),
+                }
+            })
+            .sum()
+    };
+    for kind in [ObjectiveKind::Pairwise, ObjectiveKind::Medoid] {
+        let best = if kind == ObjectiveKind::Medoid {
+            all_partitions(&inst, &cons).iter().map(medoid_with_centres).fold(f64::INFINITY, f64::min)
+        } else {
+            brute_force_min(&inst, &cons, kind)
+        };
+        for method in [Method::Exact, Method::Heuristic] {
+            let out = solve(&inst, &cons, &params(kind), method).unwrap();
+            assert!(meets(&inst, &cons, out.partition.labels()), "{kind:?} {method:?}");
+            assert!(out.objective >= best - 1e-9, "{kind:?} {method:?}: {} below the optimum {best}", out.objective);
+            if method == Method::Exact {
+                assert!((out.objective - best).abs() < 1e-6, "{kind:?}: exact {} vs brute force {best}", out.objective);
+            }
+        }
+    }
+    let medoid = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();
+    let centres = medoid.centres.unwrap();
+    assert!(centres.contains(&0) && centres.contains(&1), "{centres:?}");
+}
+
+#[test]
+fn keep_together_blocks_are_checked_as_merged() {
+    let inst = grid(3, 3);
+    let p = params(ObjectiveKind::Medoid);
+    // Overlapping groups {0,1,2} and {2,5,8} make one block of 5: above 4 per zone.
+    let cons = Constraints { k: 3, max_units: Some(4), must_link: vec![vec![0, 1, 2], vec![2, 5, 8]], ..Default::default() };
+    let err = solve(&inst, &cons, &p, Method::Exact).unwrap_err();
+    assert!(matches!(&err, SolveError::Infeasible(m) if m.contains("cell0, cell1, cell2, cell5, cell8") && m.contains("above the max of 4")), "{err}");
+    // Eight of nine cells held together leave two pieces for three zones.
+    let cons = Constraints { k: 3, must_link: vec![vec![0, 1, 2, 3, 4, 5, 6, 7]], ..Default::default() };
+    let err = solve(&inst, &cons, &p, Method::Heuristic).unwrap_err();
+    assert!(matches!(&err, SolveError::Infeasible(m) if m.contains("only 2 pieces remain")), "{err}");
+    // Two fixed centres inside one block.
+    let cons = Constraints { k: 3, must_link: vec![vec![0, 1]], centres: vec![0, 1], ..Default::default() };
+    let err = solve(&inst, &cons, &p, Method::Exact).unwrap_err().to_string();
+    assert!(err.contains("fixed centres cell0 and cell1"), "{err}");
+    // A pair kept apart from itself, and a centre listed twice, are input mistakes.
+    let err = solve(&inst, &Constraints { k: 2, cannot_link: vec![(4, 4)], ..Default::default() }, &p, Method::Exact).unwrap_err();
+    assert!(matches!(&err, SolveError::Param(m) if m.contains("cell4 cannot be kept apart from itself")), "{err}");
+    let err = solve(&inst, &Constraints { k: 2, centres: vec![3, 3], ..Default::default() }, &p, Method::Exact).unwrap_err();
+    assert!(matches!(&err, SolveError::Param(m) if m.contains("cell3 is listed twice")), "{err}");
+}
+
+#[test]
+fn a_search_cut_short_is_not_a_proof_of_infeasibility() {
+    // Three cells of a row, all pairwise kept apart, in two zones: impossible, but no pre-solve
+    // rule sees it; only the exhausted branch-and-cut tree proves it.
+    let mut inst = grid(1, 3);
+    inst.labels = vec!["a".into(), "b".into(), "c".into()];
+    let cons = Constraints { k: 2, cannot_link: vec![(0, 1), (1, 2), (0, 2)], ..Default::default() };
+    let full = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap_err();
+    assert!(matches!(&full, SolveError::Infeasible(m) if m.contains("HiGHS proves")), "{full}");
+    let cut = SolveParams { node_limit: Some(0), ..params(ObjectiveKind::Medoid) };
+    let short = solve(&inst, &cons, &cut, Method::Exact).unwrap_err();
+    assert!(matches!(&short, SolveError::NotFound(m) if m.contains("0 branch-and-cut nodes")), "{short}");
+    let heur = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Heuristic).unwrap_err();
+    assert!(matches!(heur, SolveError::NotFound(_)));
 }
 
 #[test]

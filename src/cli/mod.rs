@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
@@ -208,13 +208,24 @@ struct ZonesArgs {
     /// Maximum municipalities per zone.
     #[arg(long, value_name = "N")]
     max_units: Option<usize>,
+    /// Municipalities that must share a zone (an existing union), as ISTAT codes separated
+    /// by commas; repeat for several groups. Each group must be contiguous.
+    #[arg(long, value_name = "CODES")]
+    keep_together: Vec<String>,
+    /// Two municipalities that must be in different zones, as `ISTAT,ISTAT`; repeatable.
+    #[arg(long, value_name = "A,B")]
+    keep_apart: Vec<String>,
+    /// A municipality that must lead a zone (medoid objective; other objectives keep fixed
+    /// centres in different zones), by ISTAT code; repeatable.
+    #[arg(long, value_name = "ISTAT")]
+    centre: Vec<String>,
     /// Seed of every random choice (same seed, same zones).
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Time limit of the exact solver, seconds.
     #[arg(long, value_name = "SEC", default_value_t = 60.0)]
     time_limit: f64,
-    /// Worker threads (the result does not depend on it).
+    /// Worker threads for the heuristic (the result does not depend on it).
     #[arg(long, default_value_t = 2)]
     threads: usize,
     /// Adjacency rule.
@@ -395,14 +406,14 @@ fn plan(args: PlanArgs) -> Result<()> {
     };
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
     bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("valid template"));
-    let mut progress = |function: &str, step: &str| {
+    let progress = |function: &str, step: &str| {
         if !args.quiet && bar.is_hidden() && clock.elapsed().as_secs_f64() > 1.0 {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
         }
         bar.set_message(format!("{function}: {step}"));
     };
-    let (plan, timings) = plan::build(&t, &g, &f, &spec, &collabs, &mut progress).context("cannot build the plan")?;
+    let (plan, timings) = plan::build(&t, &g, &f, &spec, &collabs, &progress).context("cannot build the plan")?;
     bar.finish_and_clear();
     pianura::report::write_all(&args.out, &plan, &timings, &t).context("cannot write the outputs")?;
     if args.quiet {
@@ -413,8 +424,9 @@ fn plan(args: PlanArgs) -> Result<()> {
     writeln!(w, "{:<18} {:>5} {:>6} {:>8} {:>9} {:>10}  {}", "function", "zones", "groups", "zone R²", "group R²", "bounds met", "zone solver")?;
     for fp in &plan.functions {
         let solver = match (fp.zone_solver.status, fp.zone_solver.gap) {
-            (Status::Optimal, _) => format!("{} optimal", fp.zone_solver.method),
-            (_, Some(g)) => format!("{} gap {:.2} %", fp.zone_solver.method, 100.0 * g),
+            (Status::Optimal, _) => "exact, optimal".to_string(),
+            (_, Some(g)) => format!("{}, within {:.2} % of optimal", fp.zone_solver.method, 100.0 * g),
+            (Status::TimeLimit, None) => format!("{}, no bound within the time limit", fp.zone_solver.method),
             _ => fp.zone_solver.method.to_string(),
         };
         writeln!(
@@ -652,7 +664,16 @@ fn zones(args: ZonesArgs) -> Result<()> {
         max_pop: args.max_pop,
         min_units: args.min_units,
         max_units: args.max_units,
-        ..Constraints::default()
+        must_link: args.keep_together.iter().map(|g| unit_codes(&t, g, "--keep-together")).collect::<Result<_>>()?,
+        cannot_link: args
+            .keep_apart
+            .iter()
+            .map(|pair| match unit_codes(&t, pair, "--keep-apart")?.as_slice() {
+                &[a, b] => Ok((a, b)),
+                _ => bail!("--keep-apart {pair:?}: give exactly two ISTAT codes, as A,B"),
+            })
+            .collect::<Result<_>>()?,
+        centres: args.centre.iter().map(|c| unit_codes(&t, c, "--centre")).collect::<Result<Vec<_>>>()?.concat(),
     };
     let params = SolveParams {
         objective: args.objective,
@@ -699,7 +720,8 @@ fn zones(args: ZonesArgs) -> Result<()> {
     }
     let status = match (report.status, report.gap) {
         (Status::Optimal, _) => "optimal (proved)".to_string(),
-        (Status::TimeLimit | Status::NodeLimit, Some(gap)) => format!("stopped at the limit, gap {:.2} %", 100.0 * gap),
+        (Status::TimeLimit | Status::NodeLimit, Some(gap)) => format!("exact search stopped at its limit, gap {:.2} %", 100.0 * gap),
+        (Status::TimeLimit, None) => "exact search stopped at its time limit before any bound".to_string(),
         _ => "heuristic (no optimality claim)".to_string(),
     };
     writeln!(w, "{} zones of {} municipalities ({}), method {}, objective {:?}", report.k, t.len(), t.source, report.method, args.objective)?;
@@ -722,4 +744,16 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// Municipality indices of a comma-, semicolon- or space-separated list of ISTAT codes.
+fn unit_codes(t: &Territory, list: &str, flag: &str) -> Result<Vec<usize>> {
+    let codes: Vec<&str> = list.split([',', ';', ' ']).map(str::trim).filter(|c| !c.is_empty()).collect();
+    if codes.is_empty() {
+        bail!("{flag} {list:?}: no ISTAT code given");
+    }
+    codes
+        .iter()
+        .map(|c| t.find(c).map(|id| id.index()).ok_or_else(|| anyhow::anyhow!("{flag}: no municipality with ISTAT code {c} in {}", t.source)))
+        .collect()
 }

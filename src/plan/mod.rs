@@ -18,6 +18,7 @@ pub mod spec;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::features::FeatureMatrix;
@@ -97,6 +98,8 @@ pub struct ZonePlan {
     pub groups: Vec<String>,
     /// How its groups were solved (None when they could not be formed).
     pub group_solver: Option<SolverRecord>,
+    /// When fewer groups might exist: a smaller count was not found but not proved impossible.
+    pub group_note: Option<String>,
     /// Why the groups could not meet the bounds, with the smallest relaxation found.
     pub explanation: Option<String>,
 }
@@ -154,6 +157,8 @@ pub struct CollabOutcome {
     pub kept: bool,
     /// Why it was split, when it was.
     pub reason: Option<String>,
+    /// Member ISTAT codes outside the vast area (left out; the others are kept together).
+    pub outside_area: Vec<String>,
 }
 
 /// One function's plan.
@@ -171,6 +176,8 @@ pub struct FunctionPlan {
     pub groups: Vec<GroupPlan>,
     /// How the zones were solved.
     pub zone_solver: SolverRecord,
+    /// Why the zones do not follow the spec's bounds, and which relaxation they use instead.
+    pub zone_explanation: Option<String>,
     /// Quality figures.
     pub metrics: PlanMetrics,
     /// Existing collaborations and what became of them.
@@ -247,7 +254,7 @@ pub fn build(
     features: &FeatureMatrix,
     spec: &Spec,
     collaborations: &[Collaboration],
-    progress: &mut dyn FnMut(&str, &str),
+    progress: &(dyn Fn(&str, &str) + Sync),
 ) -> Result<(Plan, Timings), PlanError> {
     let clock = Instant::now();
     let mut timings = Timings::default();
@@ -262,24 +269,38 @@ pub fn build(
         isolated: g.isolated().iter().map(|id| unit_ref(t, id.index())).collect(),
     };
     let z = features.select(&spec.area.features)?.standardized();
+    // Functions are independent: solved in parallel, collected in spec order, so the plan is
+    // the same whatever the thread count.
+    let solved: Vec<Result<(FunctionPlan, (f64, f64)), PlanError>> = spec
+        .function_ids()
+        .par_iter()
+        .map(|&id| {
+            let f = &spec.functions[id];
+            progress(id, "zones");
+            let weights: Vec<(&str, f64)> = f.weights.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            let x = z.weighted(&weights)?;
+            let inst = Instance::new(t, g, &x);
+            let t0 = Instant::now();
+            let collabs: Vec<&Collaboration> = collaborations.iter().filter(|c| c.applies_to(id)).collect();
+            let mut together: Vec<(String, Vec<String>)> =
+                f.keep_together.iter().enumerate().map(|(i, m)| (format!("keep_together[{i}]"), m.clone())).collect();
+            together.extend(collabs.iter().map(|c| (c.name.clone(), c.members.clone())));
+            let (zones_out, collab_state, zone_explanation) = solve_zones(t, &inst, spec, id, &together)?;
+            let zone_secs = t0.elapsed().as_secs_f64();
+            progress(id, "groups");
+            let t1 = Instant::now();
+            let mut plan = solve_groups(t, &inst, spec, id, zones_out, collab_state, progress)?;
+            plan.zone_explanation = zone_explanation;
+            for (c, (_, codes)) in plan.collaborations.iter_mut().zip(&together) {
+                c.outside_area = codes.iter().filter(|code| t.find(code).is_none()).cloned().collect();
+            }
+            Ok((plan, (zone_secs, t1.elapsed().as_secs_f64())))
+        })
+        .collect();
     let mut functions = Vec::new();
-    for id in spec.function_ids() {
-        let f = &spec.functions[id];
-        progress(id, "zones");
-        let weights: Vec<(&str, f64)> = f.weights.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        let x = z.weighted(&weights)?;
-        let inst = Instance::new(t, g, &x);
-        let t0 = Instant::now();
-        let collabs: Vec<&Collaboration> = collaborations.iter().filter(|c| c.applies_to(id)).collect();
-        let mut together: Vec<(String, Vec<String>)> =
-            f.keep_together.iter().enumerate().map(|(i, m)| (format!("keep_together[{i}]"), m.clone())).collect();
-        together.extend(collabs.iter().map(|c| (c.name.clone(), c.members.clone())));
-        let (zones_out, collab_state) = solve_zones(t, &inst, spec, id, &together)?;
-        let zone_secs = t0.elapsed().as_secs_f64();
-        progress(id, "groups");
-        let t1 = Instant::now();
-        let plan = solve_groups(t, &inst, spec, id, zones_out, collab_state, progress)?;
-        timings.functions.insert(id.to_string(), (zone_secs, t1.elapsed().as_secs_f64()));
+    for r in solved {
+        let (plan, secs) = r?;
+        timings.functions.insert(plan.id.clone(), secs);
         functions.push(plan);
     }
     let comparison = compare(t, &functions);
@@ -306,15 +327,21 @@ fn solve_zones(
     spec: &Spec,
     id: &str,
     together: &[(String, Vec<String>)],
-) -> Result<(Outcome, CollabState), PlanError> {
+) -> Result<(Outcome, CollabState, Option<String>), PlanError> {
     let f = &spec.functions[id];
     let mut state: CollabState = together
         .iter()
         .map(|(name, m)| {
             let ids: Vec<usize> = m.iter().filter_map(|c| t.find(c)).map(|x| x.index()).collect();
             let set: std::collections::BTreeSet<usize> = ids.iter().copied().collect();
-            let reason = (!solve::is_connected(&inst.adj, &set))
-                .then(|| "its members do not form a contiguous territory, so no contiguous zone can hold them alone".to_string());
+            // Members outside the vast area are listed in the outcome; the rest stay together.
+            let reason = if ids.len() < 2 {
+                Some(format!("fewer than two of its members ({}) are in the vast area", m.join(" ")))
+            } else if !solve::is_connected(&inst.adj, &set) {
+                Some("its members do not form a contiguous territory, so no contiguous zone can hold them alone".to_string())
+            } else {
+                None
+            };
             (name.clone(), ids, reason)
         })
         .collect();
@@ -325,23 +352,54 @@ fn solve_zones(
     };
     let p = params(spec);
     let mut results: Vec<Outcome> = Vec::new();
+    let mut failures: Vec<(usize, SolveError)> = Vec::new();
     for &k in &ks {
+        let plain = Constraints { k, ..base.clone() };
         let must: Vec<Vec<usize>> = state.iter().filter(|s| s.2.is_none()).map(|s| s.1.clone()).collect();
-        let cons = Constraints { k, must_link: must, ..base.clone() };
-        let out = match solve::solve(inst, &cons, &p, Method::Auto) {
-            Ok(o) => o,
-            Err(e) if !cons.must_link.is_empty() => {
-                // Retry without the collaborations; if that works, they were the obstacle.
-                let plain = Constraints { k, ..base.clone() };
-                let o = solve::solve(inst, &plain, &p, Method::Auto).map_err(|source| PlanError::Zones { function: id.into(), source })?;
+        let cons = Constraints { must_link: must, ..plain.clone() };
+        match solve::solve(inst, &cons, &p, Method::Auto) {
+            Ok(o) => results.push(o),
+            Err(_) if !cons.must_link.is_empty() && solve::solve(inst, &plain, &quick(spec), Method::Heuristic).is_ok() => {
+                // The collaborations are the obstacle: admit them one at a time, in order, and
+                // split only those that make the zones impossible.
+                let mut admitted: Vec<Vec<usize>> = Vec::new();
                 for s in state.iter_mut().filter(|s| s.2.is_none()) {
-                    s.2 = Some(format!("keeping every collaboration whole makes {k} zones impossible ({e})"));
+                    let mut trial = admitted.clone();
+                    trial.push(s.1.clone());
+                    let c = Constraints { must_link: trial.clone(), ..plain.clone() };
+                    match solve::solve(inst, &c, &quick(spec), Method::Heuristic) {
+                        Ok(_) => admitted = trial,
+                        Err(why) => {
+                            s.2 = Some(format!(
+                                "keeping it whole, with the collaborations kept before it, leaves no {k} contiguous zones meeting functions.{id}.zones ({why})"
+                            ))
+                        }
+                    }
                 }
-                o
+                let c = Constraints { must_link: admitted, ..plain.clone() };
+                match solve::solve(inst, &c, &p, Method::Auto) {
+                    Ok(o) => results.push(o),
+                    Err(e) => failures.push((k, e)),
+                }
             }
-            Err(source) => return Err(PlanError::Zones { function: id.into(), source }),
+            Err(e) => failures.push((k, e)),
+        }
+    }
+    if results.is_empty() {
+        // No k of the spec works: relax the zone bounds as little as possible, and say so.
+        let (k, cause) = failures.swap_remove(0);
+        let plain = Constraints { k, ..base.clone() };
+        let Some((relaxed, change)) = zone_relaxation(inst, &plain, spec) else {
+            return Err(PlanError::Zones { function: id.into(), source: cause });
         };
-        results.push(out);
+        let out = solve::solve(inst, &relaxed, &p, Method::Auto).map_err(|source| PlanError::Zones { function: id.into(), source })?;
+        for s in state.iter_mut().filter(|s| s.2.is_none()) {
+            s.2 = Some(format!("the zones had to be relaxed ({change}), and are solved without collaborations"));
+        }
+        let why = format!(
+            "functions.{id}.zones: no {k} contiguous zones meet the bounds ({cause}); the plan uses the smallest relaxation found that works: {change}"
+        );
+        return Ok((out, state, Some(why)));
     }
     // Elbow rule for a range: the smallest k after which one more zone lowers the cost by less
     // than 10 %.
@@ -352,7 +410,39 @@ fn solve_zones(
             break;
         }
     }
-    Ok((results.swap_remove(pick), state))
+    Ok((results.swap_remove(pick), state, None))
+}
+
+/// Solver settings for "is there any partition?" questions: a few heuristic starts.
+fn quick(spec: &Spec) -> SolveParams {
+    SolveParams { starts: 6, ..params(spec) }
+}
+
+/// The smallest single change to the zone bounds (population in 5 % steps, one zone more or
+/// less) that makes contiguous zones possible, tested with the heuristic.
+fn zone_relaxation(inst: &Instance, cons: &Constraints, spec: &Spec) -> Option<(Constraints, String)> {
+    let works = |c: &Constraints| solve::solve(inst, c, &quick(spec), Method::Heuristic).is_ok();
+    let mut found: Vec<(f64, Constraints, String)> = Vec::new();
+    if let Some(lo) = cons.min_pop {
+        if let Some((step, c)) = (1..=20).map(|s| (s, Constraints { min_pop: Some((lo * (1.0 - 0.05 * s as f64)).floor()), ..cons.clone() })).find(|(_, c)| works(c)) {
+            let v = c.min_pop.unwrap_or(0.0);
+            found.push((0.05 * step as f64, c, format!("zones.min_pop {lo} → {v}")));
+        }
+    }
+    if let Some(hi) = cons.max_pop {
+        if let Some((step, c)) = (1..=20).map(|s| (s, Constraints { max_pop: Some((hi * (1.0 + 0.05 * s as f64)).ceil()), ..cons.clone() })).find(|(_, c)| works(c)) {
+            let v = c.max_pop.unwrap_or(0.0);
+            found.push((0.05 * step as f64, c, format!("zones.max_pop {hi} → {v}")));
+        }
+    }
+    for k in [cons.k.saturating_sub(1), cons.k + 1] {
+        let c = Constraints { k, ..cons.clone() };
+        if k >= 1 && works(&c) {
+            found.push((1.0 / cons.k as f64, c, format!("zones.k {} → {k}", cons.k)));
+        }
+    }
+    found.sort_by(|a, b| a.0.total_cmp(&b.0));
+    found.into_iter().next().map(|(_, c, s)| (c, s))
 }
 
 fn solve_groups(
@@ -362,7 +452,7 @@ fn solve_groups(
     id: &str,
     zones: Outcome,
     mut collab_state: CollabState,
-    progress: &mut dyn FnMut(&str, &str),
+    progress: &(dyn Fn(&str, &str) + Sync),
 ) -> Result<FunctionPlan, PlanError> {
     let f = &spec.functions[id];
     let gs = &f.groups;
@@ -390,7 +480,8 @@ fn solve_groups(
         let sub = ginst_all.subset(&members);
         // Collaborations inside this zone become keep-together; check group bounds first.
         let mut must = Vec::new();
-        for s in collab_state.iter_mut().filter(|s| s.2.is_none()) {
+        let mut must_of = Vec::new(); // collab_state index of each entry of `must`
+        for (ci, s) in collab_state.iter_mut().enumerate().filter(|(_, s)| s.2.is_none()) {
             let loc: Vec<usize> = s.1.iter().filter_map(|&u| local(u)).collect();
             if loc.len() != s.1.len() {
                 continue; // not in this zone (kept together by tier 2, so in another one)
@@ -408,6 +499,7 @@ fn solve_groups(
                 s.2 = Some(format!("{} and {} are more than {} km apart", sub.labels[a], sub.labels[b], gs.max_km.unwrap()));
             } else {
                 must.push(loc);
+                must_of.push(ci);
             }
         }
         let mut apart: Vec<(usize, usize)> = keep_apart.iter().filter_map(|&(a, b)| Some((local(a)?, local(b)?))).collect();
@@ -434,32 +526,48 @@ fn solve_groups(
         let found = match found {
             Ok(o) => Ok(o),
             Err(e) if !must.is_empty() => {
-                // Collaborations may be the obstacle: try without them.
+                // Collaborations may be the obstacle: admit them one at a time, in order, and
+                // split only those that leave the zone without groups meeting the bounds.
                 let loose = Constraints { must_link: vec![], ..cons.clone() };
-                match fewest_groups(&sub, &loose, spec, Method::Auto) {
-                    Ok(o) => {
-                        for s in collab_state.iter_mut().filter(|s| s.2.is_none() && s.1.iter().all(|&u| local(u).is_some())) {
-                            s.2 = Some(format!("keeping it whole leaves zone {} without groups meeting the bounds ({e})", zi + 1));
+                if fewest_groups(&sub, &loose, spec, Method::Heuristic).is_ok() {
+                    let mut admitted: Vec<Vec<usize>> = Vec::new();
+                    for (loc, &ci) in must.iter().zip(&must_of) {
+                        let mut trial = admitted.clone();
+                        trial.push(loc.clone());
+                        match fewest_groups(&sub, &Constraints { must_link: trial.clone(), ..cons.clone() }, spec, Method::Heuristic) {
+                            Ok(_) => admitted = trial,
+                            Err(why) => {
+                                collab_state[ci].2 = Some(format!(
+                                    "keeping it whole, with the collaborations kept before it, leaves zone {} without groups meeting functions.{id}.groups ({why})",
+                                    zi + 1
+                                ))
+                            }
                         }
-                        Ok(o)
                     }
-                    Err(_) => Err(e),
+                    fewest_groups(&sub, &Constraints { must_link: admitted, ..cons.clone() }, spec, Method::Auto)
+                } else {
+                    Err(e)
                 }
             }
             Err(e) => Err(e),
         };
         let zone_units: Vec<UnitRef> = members.iter().map(|&u| unit_ref(t, u)).collect();
+        let mut group_note = None;
         let (groups_part, record, explanation) = match found {
-            Ok(o) => (o.partition.clone(), Some(SolverRecord::of(&o)), None),
+            Ok((o, note)) => {
+                group_note = note;
+                (o.partition.clone(), Some(SolverRecord::of(&o)), None)
+            }
             Err(e) => {
                 let names: Vec<String> = members.iter().map(|&u| t.units[u].to_string()).collect();
                 let relax = smallest_relaxation(&sub, &cons, spec);
                 let why = e.to_string();
                 // Pre-solve checks name the culprit; the solver's own proof is restated in
                 // the groups' terms.
-                let detail = if why.contains("HiGHS proves") || why.contains("no partition") { String::new() } else { format!(" ({why})") };
+                let detail = if why.contains("HiGHS proves") { String::new() } else { format!(" ({why})") };
+                let verdict = if matches!(e, SolveError::NotFound(_)) { "was found (the search stopped at its limits: not a proof)" } else { "exists" };
                 let msg = format!(
-                    "zone {} ({}): no split into contiguous groups of {}–{} municipalities with {}–{} residents{}{} exists{detail}{}",
+                    "zone {} ({}): no split into contiguous groups of {}–{} municipalities with {}–{} residents{}{} {verdict}{detail}{}",
                     zi + 1,
                     names.join(", "),
                     gs.min_units,
@@ -512,6 +620,7 @@ fn solve_groups(
             diameter_km: diameter(inst, &members),
             groups: ids,
             group_solver: record,
+            group_note,
             explanation,
         });
     }
@@ -532,6 +641,12 @@ fn solve_groups(
         max_group_diameter_km: group_plans.iter().filter_map(|g| g.diameter_km).reduce(f64::max),
         groups_meeting_bounds: format!("{meeting}/{}", group_plans.len()),
     };
+    // What the plan says it kept, it kept: checked against the final zones and groups.
+    for s in collab_state.iter_mut().filter(|s| s.2.is_none()) {
+        if s.1.iter().any(|&u| zp.zone_of(u) != zp.zone_of(s.1[0]) || group_labels[u] != group_labels[s.1[0]]) {
+            s.2 = Some("the zones or groups found split it although the bounds were met with it whole".to_string());
+        }
+    }
     let collaborations = collab_state
         .into_iter()
         .map(|(name, ids, reason)| CollabOutcome {
@@ -539,6 +654,7 @@ fn solve_groups(
             members: ids.iter().map(|&u| unit_ref(t, u)).collect(),
             kept: reason.is_none(),
             reason,
+            outside_area: Vec::new(),
         })
         .collect();
     Ok(FunctionPlan {
@@ -548,6 +664,7 @@ fn solve_groups(
         zones: zone_plans,
         groups: group_plans,
         zone_solver: SolverRecord::of(&zones),
+        zone_explanation: None,
         metrics,
         collaborations,
         assignment,
@@ -566,7 +683,8 @@ fn diameter(inst: &Instance, members: &[usize]) -> Option<f64> {
 }
 
 /// The fewest groups (k from the bounds' minimum upwards) that meet every bound.
-fn fewest_groups(sub: &Instance, cons: &Constraints, spec: &Spec, method: Method) -> Result<Outcome, SolveError> {
+/// Also returns a note when a smaller count was only not found, rather than proved impossible.
+fn fewest_groups(sub: &Instance, cons: &Constraints, spec: &Spec, method: Method) -> Result<(Outcome, Option<String>), SolveError> {
     let n = sub.n();
     let pop: f64 = sub.pop.iter().sum();
     let lo_units = n.div_ceil(cons.max_units.unwrap_or(n).max(1));
@@ -576,12 +694,28 @@ fn fewest_groups(sub: &Instance, cons: &Constraints, spec: &Spec, method: Method
     let (lo, hi) = (lo_units.max(lo_pop).max(1), hi_units.min(hi_pop).min(n));
     let mut last = None;
     // The relaxation search only asks "is there one?": a few heuristic starts suffice.
-    let p = if method == Method::Heuristic { SolveParams { starts: 6, ..params(spec) } } else { params(spec) };
+    let p = if method == Method::Heuristic {
+        quick(spec)
+    } else {
+        SolveParams { node_limit: Some(spec.solver.group_node_limit), ..params(spec) }
+    };
+    let mut unsettled = Vec::new();
     for k in lo..=hi {
         let c = Constraints { k, ..cons.clone() };
         match solve::solve(sub, &c, &p, method) {
-            Ok(o) => return Ok(o),
-            Err(e) => last = Some(e),
+            Ok(o) => {
+                let note = (!unsettled.is_empty()).then(|| {
+                    let ks: Vec<String> = unsettled.iter().map(usize::to_string).collect();
+                    format!("fewer groups not ruled out: no split into {} group(s) was found within the search limits, but none was proved impossible", ks.join(" or "))
+                });
+                return Ok((o, note));
+            }
+            Err(e) => {
+                if matches!(e, SolveError::NotFound(_)) {
+                    unsettled.push(k);
+                }
+                last = Some(e)
+            }
         }
     }
     Err(last.unwrap_or_else(|| {

@@ -73,15 +73,18 @@ pub struct AreaSpec {
 pub struct SolverSpec {
     /// Seed of every random choice.
     pub seed: u64,
-    /// Branch-and-cut nodes per exact solve (deterministic limit).
+    /// Branch-and-cut nodes per exact zone solve (deterministic limit).
     pub node_limit: usize,
+    /// Branch-and-cut nodes per exact group solve: group problems are small, so proofs
+    /// (including that fewer groups are impossible) are cheap.
+    pub group_node_limit: usize,
     /// Seconds per exact solve (safety net).
     pub time_limit: f64,
 }
 
 impl Default for SolverSpec {
     fn default() -> Self {
-        SolverSpec { seed: 42, node_limit: 400, time_limit: 20.0 }
+        SolverSpec { seed: 42, node_limit: 400, group_node_limit: 2000, time_limit: 20.0 }
     }
 }
 
@@ -207,8 +210,8 @@ impl Spec {
         if self.functions.is_empty() {
             return bad("functions".into(), "no function defined".into());
         }
-        if self.solver.node_limit == 0 || !(self.solver.time_limit > 0.0) {
-            return bad("solver".into(), "node_limit and time_limit must be positive".into());
+        if self.solver.node_limit == 0 || self.solver.group_node_limit == 0 || !(self.solver.time_limit > 0.0) {
+            return bad("solver".into(), "node_limit, group_node_limit and time_limit must be positive".into());
         }
         let in_area: Vec<usize> = if self.area.units.is_empty() {
             (0..t.len()).collect()

@@ -8,7 +8,7 @@ pub mod exact;
 pub mod heuristic;
 pub mod kmeans;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -158,11 +158,13 @@ pub struct Constraints {
     pub min_units: Option<usize>,
     /// Maximum units per zone.
     pub max_units: Option<usize>,
-    /// Groups that must share a zone (existing unions); each must be connected.
+    /// Groups that must share a zone (existing unions); each must be contiguous by itself,
+    /// since solvers move it as one piece. Overlapping groups merge.
     pub must_link: Vec<Vec<usize>>,
     /// Pairs that must not share a zone.
     pub cannot_link: Vec<(usize, usize)>,
-    /// Units that must be zone centres (medoid objective; exact solver).
+    /// Units that must lead different zones: the zone's centre for the medoid objective, one
+    /// per zone for the others.
     pub centres: Vec<usize>,
 }
 
@@ -177,7 +179,8 @@ pub struct SolveParams {
     pub time_limit: f64,
     /// Relative MIP gap at which the exact solver stops.
     pub mip_gap: f64,
-    /// Worker threads (heuristic starts, HiGHS); results do not depend on it.
+    /// Worker threads for the heuristic's starts; results do not depend on it. (The exact
+    /// medoid search re-solves one LP at a time and runs single-threaded.)
     pub threads: usize,
     /// Heuristic starts; 0 picks a number from the instance size.
     pub starts: usize,
@@ -206,9 +209,10 @@ impl Default for SolveParams {
 pub enum Status {
     /// Proven optimal (within the MIP gap tolerance).
     Optimal,
-    /// The time limit stopped the exact solver; the incumbent is returned with its gap.
+    /// The time limit stopped the exact solver; the incumbent (the heuristic's or the
+    /// search's, as the outcome's `method` says) is returned with its proven gap.
     TimeLimit,
-    /// The node limit stopped the exact solver; the incumbent is returned with its gap.
+    /// The node limit stopped the exact solver; the incumbent is returned with its proven gap.
     NodeLimit,
     /// A heuristic answer: no optimality claim.
     Heuristic,
@@ -217,7 +221,9 @@ pub enum Status {
 /// A solver's answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
-    /// Which solver produced it.
+    /// Which solver produced the partition: `exact` when the exact search proved or found
+    /// it, `heuristic` when an exact search only bounded the heuristic's partition (its gap is
+    /// then the proof of how far from optimal it can be).
     pub method: &'static str,
     /// The zones.
     #[serde(skip)]
@@ -239,9 +245,14 @@ pub struct Outcome {
 /// Errors solvers return; a time limit with a partition is an [`Outcome`], not an error.
 #[derive(Debug, Error, PartialEq)]
 pub enum SolveError {
-    /// The constraints cannot all hold; the message says which and with what numbers.
+    /// The constraints cannot all hold (proved from the data or by HiGHS); the message says
+    /// which and with what numbers.
     #[error("infeasible: {0}")]
     Infeasible(String),
+    /// The search stopped without a partition meeting every constraint, and without a proof
+    /// that none exists (a heuristic, or an exact search cut short by its limits).
+    #[error("no partition found: {0}")]
+    NotFound(String),
     /// A parameter out of range.
     #[error("invalid parameter: {0}")]
     Param(String),
@@ -261,15 +272,87 @@ impl Constraints {
         if self.k == 0 {
             return Err(SolveError::Param("k must be at least 1".into()));
         }
-        if self.k > n {
-            return infeasible(format!("{} zones requested but the area has only {n} municipalities", self.k));
-        }
         let ids = self.must_link.iter().flatten().chain(self.centres.iter());
         let ids = ids.chain(self.cannot_link.iter().flat_map(|(a, b)| [a, b]));
         if let Some(bad) = ids.copied().find(|&u| u >= n) {
             return Err(SolveError::Param(format!("unit index {bad} out of range (n = {n})")));
         }
+        if let Some(&(a, _)) = self.cannot_link.iter().find(|(a, b)| a == b) {
+            return Err(SolveError::Param(format!("{} cannot be kept apart from itself", inst.labels[a])));
+        }
+        if let Some((_, &c)) = self.centres.iter().enumerate().find(|(i, c)| self.centres[..*i].contains(c)) {
+            return Err(SolveError::Param(format!("{} is listed twice as a fixed centre", inst.labels[c])));
+        }
+        if self.k > n {
+            return infeasible(format!("{} zones requested but the area has only {n} municipalities", self.k));
+        }
+        if let (Some(lo), Some(hi)) = (self.min_pop, self.max_pop) {
+            if lo > hi {
+                return Err(SolveError::Param(format!("min population {lo} exceeds max population {hi}")));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (self.min_units, self.max_units) {
+            if lo > hi {
+                return Err(SolveError::Param(format!("min municipalities {lo} exceeds max municipalities {hi}")));
+            }
+        }
+        for g in &self.must_link {
+            let set: BTreeSet<usize> = g.iter().copied().collect();
+            if !is_connected(&inst.adj, &set) {
+                return Err(SolveError::Param(format!(
+                    "the group {{{}}} that must stay together is not contiguous by itself (keep-together groups move as one piece)",
+                    names(inst, g)
+                )));
+            }
+        }
+        self.check_pieces(inst)?;
+        // Overlapping keep-together groups act as one block: check the blocks.
+        let blocks = self.blocks(n);
+        let pieces = n - blocks.iter().map(|b| b.len() - 1).sum::<usize>();
+        if pieces < self.k {
+            return infeasible(format!(
+                "once the keep-together groups are merged only {pieces} pieces remain, fewer than the {} zones",
+                self.k
+            ));
+        }
+        for b in &blocks {
+            let pop: f64 = b.iter().map(|&u| inst.pop[u]).sum();
+            if let Some(hi) = self.max_pop.filter(|&hi| pop > hi) {
+                return infeasible(format!("the group {{{}}} that must stay together has {pop} residents, above the max zone population {hi}", names(inst, b)));
+            }
+            if let Some(hi) = self.max_units.filter(|&hi| b.len() > hi) {
+                return infeasible(format!(
+                    "the group {{{}}} that must stay together has {} municipalities, above the max of {hi} per zone",
+                    names(inst, b),
+                    b.len()
+                ));
+            }
+            if let Some(&(a, c)) = self.cannot_link.iter().find(|(a, c)| b.contains(a) && b.contains(c)) {
+                return infeasible(format!(
+                    "{} and {} must be kept apart but belong to the group {{{}}} that must stay together",
+                    inst.labels[a], inst.labels[c], names(inst, b)
+                ));
+            }
+            let inside: Vec<usize> = self.centres.iter().copied().filter(|c| b.contains(c)).collect();
+            if inside.len() > 1 {
+                return infeasible(format!(
+                    "the fixed centres {} and {} belong to the group {{{}}} that must stay together, so they cannot lead different zones",
+                    inst.labels[inside[0]], inst.labels[inside[1]], names(inst, b)
+                ));
+            }
+        }
+        if self.centres.len() > self.k {
+            return infeasible(format!("{} fixed centres for {} zones", self.centres.len(), self.k));
+        }
+        Ok(())
+    }
+
+    /// Population and size bounds against the separate pieces (connected components) of the
+    /// area: every piece holds whole zones, so each needs between ⌈size/max⌉ and ⌊size/min⌋.
+    fn check_pieces(&self, inst: &Instance) -> Result<(), SolveError> {
+        let n = inst.n();
         let comps = inst.components();
+        let infeasible = |s: String| Err(SolveError::Infeasible(s));
         if comps.len() > self.k {
             let small: Vec<String> = comps.iter().skip(1).take(3).map(|c| inst.labels[c[0]].clone()).collect();
             return infeasible(format!(
@@ -281,14 +364,10 @@ impl Constraints {
             ));
         }
         let total: f64 = inst.pop.iter().sum();
-        if let (Some(lo), Some(hi)) = (self.min_pop, self.max_pop) {
-            if lo > hi {
-                return Err(SolveError::Param(format!("min population {lo} exceeds max population {hi}")));
-            }
-        }
+        let piece_pop = |c: &[usize]| -> f64 { c.iter().map(|&u| inst.pop[u]).sum() };
         if let Some(lo) = self.min_pop {
             for c in &comps {
-                let p: f64 = c.iter().map(|&u| inst.pop[u]).sum();
+                let p = piece_pop(c);
                 if p < lo {
                     return infeasible(format!(
                         "min zone population {lo} exceeds the {p} residents of the separate piece {{{}}}",
@@ -301,6 +380,14 @@ impl Constraints {
                     "{} zones of at least {lo} residents need {} but the area has {total}",
                     self.k,
                     lo * self.k as f64
+                ));
+            }
+            let most: usize = comps.iter().map(|c| (piece_pop(c) / lo).floor() as usize).sum();
+            if lo > 0.0 && most < self.k {
+                return infeasible(format!(
+                    "the area's {} separate pieces can hold at most {most} zones of at least {lo} residents, not {}",
+                    comps.len(),
+                    self.k
                 ));
             }
         }
@@ -318,6 +405,14 @@ impl Constraints {
                     hi * self.k as f64
                 ));
             }
+            let least: usize = comps.iter().map(|c| (piece_pop(c) / hi).ceil() as usize).sum();
+            if least > self.k {
+                return infeasible(format!(
+                    "the area's {} separate pieces need at least {least} zones of at most {hi} residents, not {}",
+                    comps.len(),
+                    self.k
+                ));
+            }
         }
         if let Some(lo) = self.min_units {
             if lo * self.k > n {
@@ -326,42 +421,56 @@ impl Constraints {
             if let Some(c) = comps.iter().find(|c| c.len() < lo) {
                 return infeasible(format!("the separate piece {{{}}} has fewer than {lo} municipalities", names(inst, c)));
             }
+            let most: usize = comps.iter().map(|c| c.len() / lo.max(1)).sum();
+            if most < self.k {
+                return infeasible(format!(
+                    "the area's {} separate pieces can hold at most {most} zones of at least {lo} municipalities, not {}",
+                    comps.len(),
+                    self.k
+                ));
+            }
         }
         if let Some(hi) = self.max_units {
             if hi * self.k < n {
                 return infeasible(format!("{} zones of at most {hi} municipalities hold {} but there are {n}", self.k, hi * self.k));
             }
-            if let Some(g) = self.must_link.iter().find(|g| g.len() > hi) {
-                return infeasible(format!("the group {{{}}} that must stay together exceeds {hi} municipalities", names(inst, g)));
-            }
-        }
-        for g in &self.must_link {
-            let set: BTreeSet<usize> = g.iter().copied().collect();
-            if !is_connected(&inst.adj, &set) {
+            let least: usize = comps.iter().map(|c| c.len().div_ceil(hi.max(1))).sum();
+            if least > self.k {
                 return infeasible(format!(
-                    "the group {{{}}} that must stay together is not contiguous by itself",
-                    names(inst, g)
+                    "the area's {} separate pieces need at least {least} zones of at most {hi} municipalities, not {}",
+                    comps.len(),
+                    self.k
                 ));
             }
-            if let Some(hi) = self.max_pop {
-                let p: f64 = g.iter().map(|&u| inst.pop[u]).sum();
-                if p > hi {
-                    return infeasible(format!("the group {{{}}} has {p} residents, above the max zone population {hi}", names(inst, g)));
-                }
-            }
-            for &(a, b) in &self.cannot_link {
-                if set.contains(&a) && set.contains(&b) {
-                    return infeasible(format!(
-                        "{} and {} must be kept apart but belong to the group {{{}}} that must stay together",
-                        inst.labels[a], inst.labels[b], names(inst, g)
-                    ));
-                }
-            }
-        }
-        if self.centres.len() > self.k {
-            return infeasible(format!("{} fixed centres for {} zones", self.centres.len(), self.k));
         }
         Ok(())
+    }
+
+    /// Keep-together groups merged where they overlap (union–find), each sorted; singletons
+    /// are left out.
+    pub fn blocks(&self, n: usize) -> Vec<Vec<usize>> {
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(parent: &mut [usize], mut u: usize) -> usize {
+            while parent[u] != u {
+                parent[u] = parent[parent[u]];
+                u = parent[u];
+            }
+            u
+        }
+        for g in &self.must_link {
+            for w in g.windows(2) {
+                let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+                if a != b {
+                    parent[a.max(b)] = a.min(b);
+                }
+            }
+        }
+        let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for u in 0..n {
+            let r = root(&mut parent, u);
+            by_root.entry(r).or_default().push(u);
+        }
+        by_root.into_values().filter(|b| b.len() > 1).collect()
     }
 
     /// True when a partition meets every constraint (contiguity included).
@@ -395,6 +504,11 @@ impl Constraints {
         for &(a, b) in &self.cannot_link {
             if p.zone_of(a) == p.zone_of(b) {
                 v.push(format!("{} and {} share a zone", inst.labels[a], inst.labels[b]));
+            }
+        }
+        for (i, &a) in self.centres.iter().enumerate() {
+            if let Some(&b) = self.centres[i + 1..].iter().find(|&&b| p.zone_of(a) == p.zone_of(b)) {
+                v.push(format!("the fixed centres {} and {} share a zone", inst.labels[a], inst.labels[b]));
             }
         }
         v

@@ -131,7 +131,7 @@ pub fn all_partitions(inst: &pianura::solve::Instance, cons: &pianura::solve::Co
         }
         if i == n {
             let p = pianura::partition::Partition::from_labels(labels);
-            if used == k && cons.holds(inst, &p) {
+            if used == k && meets(inst, cons, labels) {
                 out.push(p);
             }
             return;
@@ -143,4 +143,43 @@ pub fn all_partitions(inst: &pianura::solve::Instance, cons: &pianura::solve::Co
     }
     rec(0, 0, k, &mut labels, inst, cons, &mut out);
     out
+}
+
+/// The constraints checked here from scratch (not through `Constraints::holds`, the code under
+/// test): contiguity by a flood fill per zone, bounds, keep-together, keep-apart, and fixed
+/// centres in different zones.
+pub fn meets(inst: &pianura::solve::Instance, cons: &pianura::solve::Constraints, labels: &[usize]) -> bool {
+    let n = labels.len();
+    let k = labels.iter().max().map_or(0, |m| m + 1);
+    for z in 0..k {
+        let members: Vec<usize> = (0..n).filter(|&u| labels[u] == z).collect();
+        let Some(&first) = members.first() else { return false };
+        let mut seen = vec![false; n];
+        seen[first] = true;
+        let mut stack = vec![first];
+        let mut reached = 1;
+        while let Some(u) = stack.pop() {
+            for &v in &inst.adj[u] {
+                if labels[v] == z && !seen[v] {
+                    seen[v] = true;
+                    reached += 1;
+                    stack.push(v);
+                }
+            }
+        }
+        let pop: f64 = members.iter().map(|&u| inst.pop[u]).sum();
+        let size = members.len();
+        if reached != size
+            || cons.min_pop.is_some_and(|lo| pop < lo)
+            || cons.max_pop.is_some_and(|hi| pop > hi)
+            || cons.min_units.is_some_and(|lo| size < lo)
+            || cons.max_units.is_some_and(|hi| size > hi)
+        {
+            return false;
+        }
+    }
+    let together = cons.must_link.iter().all(|g| g.iter().all(|&u| labels[u] == labels[g[0]]));
+    let apart = cons.cannot_link.iter().all(|&(a, b)| labels[a] != labels[b]);
+    let centres = cons.centres.iter().enumerate().all(|(i, &a)| cons.centres[i + 1..].iter().all(|&b| labels[a] != labels[b]));
+    together && apart && centres
 }

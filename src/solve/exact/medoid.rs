@@ -314,6 +314,8 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     let mut timed_out = false;
     let mut node_limited = false;
     let mut root_bound = f64::NEG_INFINITY;
+    // Whether the tree found a better partition than the heuristic's.
+    let mut improved = false;
     // Best-first search with plunging: after a branching, the child on the side the LP leans
     // to is solved next (its basis is close to the parent's, so the dual simplex restarts
     // cheaply); when a dive ends, the open node with the lowest bound is taken.
@@ -433,6 +435,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
                 if value < ub {
                     ub = value;
                     incumbent = Some((value, p, centres));
+                    improved = true;
                 }
             }
             Some(c) => {
@@ -452,11 +455,18 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
         }
     }
     let Some((objective, partition, centres)) = incumbent else {
-        return Err(SolveError::Infeasible(if timed_out {
-            format!("no partition into {} contiguous zones meeting the constraints was found within {} s", cons.k, params.time_limit)
+        // Only an exhausted tree proves infeasibility; a limit reached first proves nothing.
+        return Err(if timed_out {
+            SolveError::NotFound(format!("no {} contiguous zones meeting the constraints were found within {} s", cons.k, params.time_limit))
+        } else if node_limited {
+            SolveError::NotFound(format!(
+                "no {} contiguous zones meeting the constraints were found within {} branch-and-cut nodes",
+                cons.k,
+                params.node_limit.unwrap_or(0)
+            ))
         } else {
-            format!("HiGHS proves that no {} contiguous zones meet the population, size, keep-together and keep-apart constraints", cons.k)
-        }));
+            SolveError::Infeasible(format!("HiGHS proves that no {} contiguous zones meet the population, size, keep-together and keep-apart constraints", cons.k))
+        });
     };
     let open_bound = open.iter().map(|nd| nd.bound).fold(f64::INFINITY, f64::min);
     let optimal = !timed_out && !node_limited && open.iter().all(|nd| nd.bound >= ub - tol(ub));
@@ -464,9 +474,13 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     if debug {
         eprintln!("{nodes} nodes, root bound {root_bound:.4}, {} cuts, {:.2} s", seen.len(), clock.elapsed().as_secs_f64());
     }
-    let gap = if objective.abs() > 0.0 { ((objective - bound) / objective.abs()).max(0.0) } else { 0.0 };
+    // Stopped before the root LP was solved: no bound, hence no gap, to report.
+    let bound = bound.is_finite().then_some(bound);
+    let gap = bound.map(|b| if objective.abs() > 0.0 { ((objective - b) / objective.abs()).max(0.0) } else { 0.0 });
     Ok(Outcome {
-        method: "exact",
+        // The partition is the exact solver's when it proved it optimal or found it; else it is
+        // the heuristic's, and the search only bounded it.
+        method: if optimal || improved { "exact" } else { "heuristic" },
         centres: Some(super::canonical_centres(&partition, &centres)),
         partition: partition.canonical(),
         status: if optimal {
@@ -477,8 +491,8 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
             Status::TimeLimit
         },
         objective,
-        bound: Some(bound),
-        gap: Some(gap),
+        bound,
+        gap,
         seconds: clock.elapsed().as_secs_f64(),
     })
 }

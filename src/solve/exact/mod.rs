@@ -172,6 +172,11 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
             let eb: Expression = x_var[b][z].map_or(Expression::from(0.0), Expression::from);
             model.add_constraint(constraint!(ea + eb <= 1));
         }
+        // Fixed centres lead different zones: at most one per zone.
+        let centres: Expression = cons.centres.iter().filter_map(|&c| x_var[c][z]).map(Expression::from).sum();
+        if cons.centres.len() > 1 {
+            model.add_constraint(constraint!(centres <= 1));
+        }
         for &(i, j, (y, _)) in &pairs {
             if let (Some(xi), Some(xj)) = (x_var[i][z], x_var[j][z]) {
                 model.add_constraint(constraint!(y >= xi + xj - 1));
@@ -234,7 +239,9 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
         )));
     }
     let (partition, objective) = if run.values.is_empty() {
-        let w = warm.ok_or_else(|| SolveError::Infeasible(format!("no partition found within {} s", params.time_limit)))?;
+        let w = warm.ok_or_else(|| {
+            SolveError::NotFound(format!("neither the heuristic nor HiGHS found {k} zones meeting the constraints within {} s", params.time_limit))
+        })?;
         (w.partition, w.objective)
     } else {
         let labels: Vec<usize> = (0..n)

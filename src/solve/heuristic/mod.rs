@@ -46,7 +46,7 @@ fn budget(m: usize, starts: usize) -> (usize, usize) {
 /// Multi-start search; see the module docs.
 ///
 /// # Errors
-/// [`SolveError::Infeasible`] when no start meets every constraint (the message lists what the
+/// [`SolveError::NotFound`] when no start meets every constraint (the message lists what the
 /// best partition still breaks).
 pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
     let clock = Instant::now();
@@ -116,8 +116,9 @@ fn finish(ctx: &Ctx, atom_labels: &[usize], method: &'static str, clock: Instant
     let partition = Partition::from_labels(&ctx.atoms.expand(atom_labels));
     let broken = ctx.cons.violations(ctx.inst, &partition);
     if !broken.is_empty() {
-        return Err(SolveError::Infeasible(format!(
-            "the {method} search found no partition meeting every constraint; the best one breaks: {}",
+        let hint = if method == "heuristic" { "" } else { " (--method heuristic searches further)" };
+        return Err(SolveError::NotFound(format!(
+            "the {method} search found no partition meeting every constraint; the best one breaks: {}{hint}",
             broken.join("; ")
         )));
     }
