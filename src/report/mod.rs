@@ -19,19 +19,20 @@ use crate::territory::{Shapes, Territory};
 /// Errors writing outputs.
 #[derive(Debug, Error)]
 pub enum ReportError {
-    /// A file or folder could not be written.
-    #[error("{path}: {source}")]
+    /// A file or folder could not be written. The message includes the OS cause, so `cause`
+    /// is deliberately not exposed as `source()`: a printed error chain shows it once.
+    #[error("{path}: {cause}")]
     Io {
         /// Where.
         path: PathBuf,
         /// Cause.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
     let path = dir.join(name);
-    std::fs::write(&path, bytes).map_err(|source| ReportError::Io { path, source })
+    std::fs::write(&path, bytes).map_err(|cause| ReportError::Io { path, cause })
 }
 
 /// Writes named files into `out` through a temporary folder renamed at the end (never
@@ -45,7 +46,7 @@ pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Repor
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| ReportError::Io { path, source }
+        move |cause| ReportError::Io { path, cause }
     };
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
@@ -161,4 +162,23 @@ fn csv_table(plan: &Plan, t: &Territory) -> String {
         }
     }
     String::from_utf8(w.into_inner().expect("in memory")).expect("utf-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_error_names_the_path_and_its_cause_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-folder");
+        std::fs::write(&file, "").unwrap();
+        let err = write_folder(&file.join("out"), &[("a.txt".into(), vec![])]).unwrap_err();
+        let msg = err.to_string();
+        let ReportError::Io { path, cause } = &err;
+        assert!(path.starts_with(&file), "{msg}");
+        assert_eq!(msg, format!("{}: {cause}", path.display()));
+        // The cause is in the message, so it is not offered again as a source to print.
+        assert!(std::error::Error::source(&err).is_none());
+    }
 }

@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::{
-    normalize_istat, parse_field, parse_value, Attribute, CsvTable, GivenEdge, Location, Municipality,
-    MunicipalityId, Problem, SeenIds, Shapes, Territory, TerritoryError, RESERVED,
+    normalize_istat, parse_field, parse_value, unit_label, Attribute, CsvTable, GivenEdge, Location, Municipality,
+    MunicipalityId, Problem, SeenIds, Shapes, Territory, TerritoryError, LATITUDE, LONGITUDE, NON_NEGATIVE,
+    RESERVED,
 };
 
 pub(super) fn load(folder: &Path) -> Result<Territory, TerritoryError> {
@@ -28,7 +29,12 @@ pub(super) fn load(folder: &Path) -> Result<Territory, TerritoryError> {
 fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), TerritoryError> {
     let mut table = CsvTable::open(path)?;
     let invalid = |problems| TerritoryError::Invalid { path: path.to_path_buf(), problems };
+    if table.headers.iter().all(String::is_empty) {
+        // A zero-byte file: say the area is empty rather than that a column is missing.
+        return Err(invalid(vec![(Location::File, Problem::Empty)]));
+    }
     let id_col = table.require(&["istat", "id"])?;
+    let id_name = table.headers[id_col].clone();
     let col = |names: &[&str]| table.column(names);
     let (name_col, district_col, pop_col) =
         (col(&["name"]), col(&["district"]), col(&["pop", "pop_2023"]));
@@ -49,23 +55,22 @@ fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), Territ
         let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty());
         let istat = cell(Some(id_col)).map(normalize_istat);
         let name = cell(name_col).map(str::to_string);
-        let unit = istat.as_ref().map(|id| format!("{id} {}", name.as_deref().unwrap_or("")));
-        let at = Location::Row { line, unit: unit.map(|u| u.trim_end().to_string()) };
+        let at = Location::Row { line, unit: unit_label(istat.as_deref(), name.as_deref()) };
         let mut report = |p: Problem| problems.push((at.clone(), p));
         match &istat {
-            None => report(Problem::MissingId),
+            None => report(Problem::EmptyId(id_name.clone())),
             Some(id) => {
                 if let Err(p) = seen.check(id, format!("row {line}")) {
                     report(p);
                 }
             }
         }
-        let mut field = |c: Option<usize>, name: &'static str, min: f64| {
-            cell(c).and_then(|t| parse_field(name, t, min).map_err(&mut report).ok())
+        let mut field = |c: Option<usize>, name: &'static str, bounds| {
+            cell(c).and_then(|t| parse_field(name, t, bounds).map_err(&mut report).ok())
         };
-        let pop = field(pop_col, "pop", 0.0);
-        let area_km2 = field(area_col, "area_km2", 0.0);
-        let point = field(lon_col, "lon", f64::MIN).zip(field(lat_col, "lat", f64::MIN));
+        let pop = field(pop_col, "pop", NON_NEGATIVE);
+        let area_km2 = field(area_col, "area_km2", NON_NEGATIVE);
+        let point = field(lon_col, "lon", LONGITUDE).zip(field(lat_col, "lat", LATITUDE));
         for (k, (c, fname)) in feature_cols.iter().enumerate() {
             let v = parse_value(fname, record.get(*c).unwrap_or(""));
             values[k].push(v.map_err(&mut report).unwrap_or(f64::NAN));
@@ -98,6 +103,7 @@ fn read_edges(path: &Path, units: &[Municipality]) -> Result<Vec<GivenEdge>, Ter
     let invalid = |problems| TerritoryError::Invalid { path: path.to_path_buf(), problems };
     let a_col = table.require(&["a", "id_a"])?;
     let b_col = table.require(&["b", "id_b"])?;
+    let (a_name, b_name) = (table.headers[a_col].clone(), table.headers[b_col].clone());
     let len_col = table.column(&["border_m"]);
     let index: HashMap<&str, u32> =
         units.iter().enumerate().map(|(i, u)| (u.istat.as_str(), i as u32)).collect();
@@ -107,21 +113,24 @@ fn read_edges(path: &Path, units: &[Municipality]) -> Result<Vec<GivenEdge>, Ter
     for (line, record) in table.records(&mut problems) {
         let a = normalize_istat(record.get(a_col).unwrap_or(""));
         let b = normalize_istat(record.get(b_col).unwrap_or(""));
-        let at = Location::Row { line, unit: Some(format!("{a}–{b}")) };
+        // `017103–017089` when both ids are there; a blank one is reported on its own.
+        let pair = (!a.is_empty() && !b.is_empty()).then(|| format!("{a}–{b}"));
+        let at = Location::Row { line, unit: pair };
         let mut ids = Vec::new();
-        for id in [&a, &b] {
+        for (id, column) in [(&a, &a_name), (&b, &b_name)] {
             match index.get(id.as_str()) {
+                _ if id.is_empty() => problems.push((at.clone(), Problem::EmptyId(column.clone()))),
                 Some(&i) => ids.push(MunicipalityId(i)),
                 None => problems.push((at.clone(), Problem::UnknownId(id.clone()))),
             }
         }
-        if a == b {
+        if a == b && !a.is_empty() {
             problems.push((at.clone(), Problem::SelfLoop(a.clone())));
             continue;
         }
         let border_m = match len_col.and_then(|c| record.get(c)).map(str::trim) {
             None | Some("") => None,
-            Some(t) => match parse_field("border_m", t, 0.0) {
+            Some(t) => match parse_field("border_m", t, NON_NEGATIVE) {
                 Ok(v) => Some(v),
                 Err(p) => {
                     problems.push((at.clone(), p));

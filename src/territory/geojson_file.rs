@@ -3,16 +3,18 @@
 //! Properties: an id (`istat` or `id`, else the feature's own `id`), `name`, optional
 //! `district`, population (`pop_2023`, else `pop`), optional `lon`/`lat` of an interior point;
 //! every other property holding a number is a feature column and must be a finite number in
-//! every municipality. Each feature is checked on its own, so one run lists every problem.
+//! every municipality. Geometries must be Polygon or MultiPolygon in WGS84 degrees, every ring
+//! with at least 3 distinct points. Each feature is checked on its own, so one run lists every
+//! problem.
 
 use std::path::Path;
 
-use geo::{Area, InteriorPoint, MultiPolygon, Validation};
+use geo::{Area, Coord, InteriorPoint, LineString, MultiPolygon, Polygon, Validation};
 use serde_json::{Map, Value};
 
 use super::{
-    normalize_istat, parse_field, parse_value, utm, Attribute, Location, Municipality, Problem,
-    SeenIds, Shapes, Territory, TerritoryError, RESERVED,
+    normalize_istat, parse_field, parse_value, unit_label, utm, Attribute, Location, Municipality, Problem,
+    SeenIds, Shapes, Territory, TerritoryError, LATITUDE, LONGITUDE, NON_NEGATIVE, RESERVED,
 };
 
 /// Parses `text` (read from `path`, named in errors) into a territory.
@@ -46,8 +48,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Territory, TerritoryError
     for (i, (feature, p)) in features.iter().zip(&props).enumerate() {
         let istat = id_of(feature, p);
         let name = p.get("name").and_then(Value::as_str).map(str::to_string);
-        let unit = istat.as_ref().map(|id| format!("{id} {}", name.as_deref().unwrap_or("")));
-        let at = Location::Feature { index: i + 1, unit: unit.map(|u| u.trim_end().to_string()) };
+        let at = Location::Feature { index: i + 1, unit: unit_label(istat.as_deref(), name.as_deref()) };
         let mut report = |p: Problem| problems.push((at.clone(), p));
 
         match &istat {
@@ -58,15 +59,15 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Territory, TerritoryError
                 }
             }
         }
-        let polygon = geometry_of(feature).map_err(&mut report).ok();
+        let polygon = geometry_of(feature).map_err(|ps| ps.into_iter().for_each(&mut report)).ok();
         let pop = ["pop_2023", "pop"]
             .iter()
             .find_map(|k| p.get(*k).filter(|v| !v.is_null()))
-            .and_then(|v| parse_field("pop", &text_of(v), 0.0).map_err(&mut report).ok());
+            .and_then(|v| parse_field("pop", &text_of(v), NON_NEGATIVE).map_err(&mut report).ok());
         let point = match (p.get("lon"), p.get("lat")) {
             (Some(lon), Some(lat)) => {
-                let lon = parse_field("lon", &text_of(lon), f64::MIN).map_err(&mut report).ok();
-                let lat = parse_field("lat", &text_of(lat), f64::MIN).map_err(&mut report).ok();
+                let lon = parse_field("lon", &text_of(lon), LONGITUDE).map_err(&mut report).ok();
+                let lat = parse_field("lat", &text_of(lat), LATITUDE).map_err(&mut report).ok();
                 lon.zip(lat)
             }
             _ => None,
@@ -140,22 +141,155 @@ fn text_of(v: &Value) -> String {
     }
 }
 
-/// The feature's geometry as a validated multipolygon.
-fn geometry_of(feature: &Value) -> Result<MultiPolygon<f64>, Problem> {
-    let raw = match feature.get("geometry") {
-        None | Some(Value::Null) => return Err(Problem::MissingGeometry),
-        Some(g) => g.clone(),
+/// The feature's geometry as a validated multipolygon, or every problem found in it.
+///
+/// Read from the JSON directly rather than through `geojson`'s conversion, which panics on a
+/// position with fewer than two numbers. Checks, in order: shape of the coordinates, finite
+/// WGS84 degrees, at least 3 distinct points per ring; then geo's validation (self-crossing
+/// rings, holes outside their shell…) when the rest is sound.
+fn geometry_of(feature: &Value) -> Result<MultiPolygon<f64>, Vec<Problem>> {
+    let g = match feature.get("geometry") {
+        None | Some(Value::Null) => return Err(vec![Problem::MissingGeometry]),
+        Some(g) => g,
     };
-    let bad = |e: &dyn std::fmt::Display| Problem::InvalidPolygon(e.to_string());
-    let g: geojson::Geometry = serde_json::from_value(raw).map_err(|e| bad(&e))?;
-    let mp = match geo::Geometry::<f64>::try_from(&g.value).map_err(|e| bad(&e))? {
-        geo::Geometry::Polygon(p) => MultiPolygon::new(vec![p]),
-        geo::Geometry::MultiPolygon(mp) => mp,
-        _ => return Err(Problem::WrongGeometry(g.value.type_name().to_string())),
+    let invalid = |why: String| vec![Problem::InvalidPolygon(why)];
+    let coordinates = g.get("coordinates").unwrap_or(&Value::Null);
+    let raw_polygons: Vec<&Value> = match g.get("type").and_then(Value::as_str) {
+        Some("Polygon") => vec![coordinates],
+        Some("MultiPolygon") => match coordinates.as_array() {
+            Some(ps) if ps.is_empty() => return Err(invalid("no polygon in the MultiPolygon".into())),
+            Some(ps) => ps.iter().collect(),
+            None => return Err(invalid("`coordinates` is not an array of polygons".into())),
+        },
+        Some(other) => return Err(vec![Problem::WrongGeometry(other.to_string())]),
+        None => return Err(invalid("the geometry has no `type`".into())),
     };
-    if mp.0.is_empty() {
-        return Err(Problem::InvalidPolygon("no polygon in the MultiPolygon".into()));
+    let single = raw_polygons.len() == 1;
+    let mut problems = Vec::new();
+    let mut polygons = Vec::with_capacity(raw_polygons.len());
+    let mut outside: Option<Problem> = None;
+    for (p, raw) in raw_polygons.iter().enumerate() {
+        let of = if single { String::new() } else { format!(" of polygon {}", p + 1) };
+        let Some(raw_rings) = raw.as_array() else {
+            let what = if single { "`coordinates`".to_string() } else { format!("polygon {}", p + 1) };
+            problems.push(Problem::InvalidPolygon(format!("{what} is not an array of rings")));
+            continue;
+        };
+        if raw_rings.is_empty() {
+            problems.push(Problem::DegenerateRing { ring: format!("exterior ring{of}"), distinct: 0 });
+            continue;
+        }
+        let mut rings = Vec::with_capacity(raw_rings.len());
+        for (r, raw_ring) in raw_rings.iter().enumerate() {
+            let ring = if r == 0 { format!("exterior ring{of}") } else { format!("hole {r}{of}") };
+            match ring_of(raw_ring, &ring, &mut outside) {
+                Ok(coords) => rings.push(LineString::new(coords)),
+                Err(p) => problems.push(p),
+            }
+        }
+        if rings.len() == raw_rings.len() {
+            let mut rings = rings.into_iter();
+            let exterior = rings.next().expect("at least one ring");
+            polygons.push(Polygon::new(exterior, rings.collect()));
+        }
     }
-    mp.check_validation().map_err(|e| bad(&e))?;
+    problems.extend(outside);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mp = MultiPolygon::new(polygons);
+    mp.check_validation().map_err(|e| invalid(e.to_string()))?;
     Ok(mp)
+}
+
+/// One ring's coordinates, checked: `[lon, lat]` pairs of finite numbers, at least 3 distinct
+/// points. Out-of-range coordinates are counted into `outside` (one problem per feature, naming
+/// the first), so a projected file gives one line per feature, not one per vertex.
+fn ring_of(raw: &Value, ring: &str, outside: &mut Option<Problem>) -> Result<Vec<Coord<f64>>, Problem> {
+    let positions = raw
+        .as_array()
+        .ok_or_else(|| Problem::InvalidPolygon(format!("{ring} is not an array of positions")))?;
+    let mut coords = Vec::with_capacity(positions.len());
+    for (i, pos) in positions.iter().enumerate() {
+        let xy = pos.as_array().filter(|a| a.len() >= 2).and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)));
+        let Some((lon, lat)) = xy else {
+            return Err(Problem::InvalidPolygon(format!(
+                "{ring}, point {}: expected [longitude, latitude], found {pos}",
+                i + 1
+            )));
+        };
+        coords.push(Coord { x: lon, y: lat });
+    }
+    check_ring(&coords, ring, outside)?;
+    Ok(coords)
+}
+
+/// Checks finite WGS84 degrees and at least 3 distinct points.
+fn check_ring(coords: &[Coord<f64>], ring: &str, outside: &mut Option<Problem>) -> Result<(), Problem> {
+    for (i, c) in coords.iter().enumerate() {
+        let point = i + 1;
+        if !(c.x.is_finite() && c.y.is_finite()) {
+            return Err(Problem::NonFiniteCoordinate { ring: ring.to_string(), point, lon: c.x, lat: c.y });
+        }
+        if !((-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y)) {
+            match outside {
+                Some(Problem::OutsideWgs84 { count, .. }) => *count += 1,
+                _ => {
+                    *outside = Some(Problem::OutsideWgs84 {
+                        count: 1,
+                        ring: ring.to_string(),
+                        point,
+                        lon: c.x,
+                        lat: c.y,
+                    })
+                }
+            }
+        }
+    }
+    let mut distinct: Vec<(u64, u64)> = coords.iter().map(|c| (c.x.to_bits(), c.y.to_bits())).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 3 {
+        return Err(Problem::DegenerateRing { ring: ring.to_string(), distinct: distinct.len() });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coords(xy: &[(f64, f64)]) -> Vec<Coord<f64>> {
+        xy.iter().map(|&(x, y)| Coord { x, y }).collect()
+    }
+
+    #[test]
+    fn rings_need_three_distinct_finite_wgs84_points() {
+        let mut outside = None;
+        let square = coords(&[(10.0, 45.0), (10.1, 45.0), (10.1, 45.1), (10.0, 45.0)]);
+        assert_eq!(check_ring(&square, "exterior ring", &mut outside), Ok(()));
+        assert_eq!(outside, None);
+
+        let back_and_forth = coords(&[(10.0, 45.0), (10.1, 45.0), (10.1, 45.0), (10.0, 45.0)]);
+        assert_eq!(
+            check_ring(&back_and_forth, "hole 1", &mut outside),
+            Err(Problem::DegenerateRing { ring: "hole 1".into(), distinct: 2 })
+        );
+
+        let nan = coords(&[(10.0, 45.0), (f64::NAN, 45.0), (10.1, 45.1), (10.0, 45.0)]);
+        let err = check_ring(&nan, "exterior ring", &mut outside).unwrap_err().to_string();
+        assert_eq!(err, "exterior ring, point 2: coordinate (NaN, 45) is not finite");
+        let inf = coords(&[(10.0, 45.0), (10.1, f64::INFINITY), (10.1, 45.1), (10.0, 45.0)]);
+        assert!(matches!(check_ring(&inf, "exterior ring", &mut outside), Err(Problem::NonFiniteCoordinate { point: 2, .. })));
+        assert_eq!(outside, None);
+    }
+
+    #[test]
+    fn out_of_range_coordinates_are_counted_once_per_feature() {
+        let mut outside = None;
+        let utm = coords(&[(600000.0, 5000000.0), (600100.0, 5000000.0), (600100.0, 5000100.0), (600000.0, 5000000.0)]);
+        assert_eq!(check_ring(&utm, "exterior ring of polygon 2", &mut outside), Ok(()));
+        let Some(Problem::OutsideWgs84 { count, ring, point, lon, lat }) = outside else { panic!("{outside:?}") };
+        assert_eq!((count, ring.as_str(), point, lon, lat), (4, "exterior ring of polygon 2", 1, 600000.0, 5000000.0));
+    }
 }

@@ -147,6 +147,9 @@ pub enum Problem {
     /// No `istat`/`id` property or column value.
     #[error("no id (expected an `istat` or `id` value)")]
     MissingId,
+    /// A blank cell in an id column (`istat` of `units.csv`, `a` or `b` of `edges.csv`).
+    #[error("empty id in column `{0}`")]
+    EmptyId(String),
     /// The id appears twice.
     #[error("duplicate id {istat}, first seen at {first}")]
     DuplicateId {
@@ -161,9 +164,47 @@ pub enum Problem {
     /// A geometry that is not a Polygon or MultiPolygon.
     #[error("geometry is a {0}, expected Polygon or MultiPolygon")]
     WrongGeometry(String),
-    /// A polygon geo's validation rejects (too few points, non-finite coordinate…).
+    /// A polygon geo's validation rejects (self-intersection, hole outside the shell…), or
+    /// coordinates that are not `[longitude, latitude]` number pairs.
     #[error("invalid polygon: {0}")]
     InvalidPolygon(String),
+    /// A ring that cannot enclose an area: empty, or fewer than 3 distinct points.
+    #[error("{ring} has {distinct} distinct point{}, at least 3 are needed", if *distinct == 1 { "" } else { "s" })]
+    DegenerateRing {
+        /// `exterior ring` or `hole 2`, followed by ` of polygon 3` in a MultiPolygon.
+        ring: String,
+        /// Number of distinct points in it.
+        distinct: usize,
+    },
+    /// A coordinate that is NaN or infinite.
+    #[error("{ring}, point {point}: coordinate ({lon}, {lat}) is not finite")]
+    NonFiniteCoordinate {
+        /// The ring, as in [`Problem::DegenerateRing`].
+        ring: String,
+        /// 1-based position in the ring.
+        point: usize,
+        /// Longitude as given.
+        lon: f64,
+        /// Latitude as given.
+        lat: f64,
+    },
+    /// Coordinates outside WGS84 degrees: longitude in [-180, 180], latitude in [-90, 90].
+    #[error(
+        "{count} coordinate(s) outside WGS84 (longitude -180..180, latitude -90..90), first \
+         ({lon}, {lat}) at {ring}, point {point}: the input must be in WGS84 degrees"
+    )]
+    OutsideWgs84 {
+        /// How many coordinates of the feature are out of range.
+        count: usize,
+        /// The ring of the first one, as in [`Problem::DegenerateRing`].
+        ring: String,
+        /// 1-based position of the first one in its ring.
+        point: usize,
+        /// Its longitude.
+        lon: f64,
+        /// Its latitude.
+        lat: f64,
+    },
     /// A feature column without a value for this municipality.
     #[error("missing value for feature `{0}`")]
     MissingValue(String),
@@ -222,13 +263,14 @@ pub enum Problem {
 /// Errors reading a study area. Every message starts with the file it concerns.
 #[derive(Debug, Error)]
 pub enum TerritoryError {
-    /// The file or folder could not be read.
-    #[error("{path}: {source}")]
+    /// The file or folder could not be read. The message includes the OS cause, so `cause`
+    /// is deliberately not exposed as `source()`: a printed error chain shows it once.
+    #[error("{path}: {cause}")]
     Io {
         /// File or folder.
         path: PathBuf,
         /// Cause.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The GeoJSON file is not valid JSON, or not a FeatureCollection.
     #[error("{path}: malformed GeoJSON: {reason}")]
@@ -282,7 +324,7 @@ impl Territory {
     /// [`TerritoryError`] naming the file and, for content problems, every feature or row
     /// at fault with its municipality.
     pub fn load(path: &Path) -> Result<Territory, TerritoryError> {
-        let io = |source| TerritoryError::Io { path: path.to_path_buf(), source };
+        let io = |cause| TerritoryError::Io { path: path.to_path_buf(), cause };
         if path.is_dir() {
             let geojson = path.join("area.geojson");
             if geojson.is_file() {
@@ -385,12 +427,26 @@ pub(crate) fn parse_value(feature: &str, text: &str) -> Result<f64, Problem> {
     }
 }
 
-/// Parses a reserved numeric field that must be finite and at least `min`.
-fn parse_field(field: &'static str, text: &str, min: f64) -> Result<f64, Problem> {
-    let expected = if min == 0.0 { "a number ≥ 0" } else { "a finite number" };
+/// The range a reserved numeric field must lie in, and how a message states it.
+#[derive(Clone, Copy)]
+struct Bounds {
+    min: f64,
+    max: f64,
+    expected: &'static str,
+}
+
+/// Populations, areas (km²), border lengths (metres).
+const NON_NEGATIVE: Bounds = Bounds { min: 0.0, max: f64::MAX, expected: "a number ≥ 0" };
+/// WGS84 longitude in degrees.
+const LONGITUDE: Bounds = Bounds { min: -180.0, max: 180.0, expected: "a WGS84 longitude in [-180, 180]" };
+/// WGS84 latitude in degrees.
+const LATITUDE: Bounds = Bounds { min: -90.0, max: 90.0, expected: "a WGS84 latitude in [-90, 90]" };
+
+/// Parses a reserved numeric field that must be finite and within `bounds`.
+fn parse_field(field: &'static str, text: &str, bounds: Bounds) -> Result<f64, Problem> {
     match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= min => Ok(v),
-        _ => Err(Problem::BadField { field, expected, value: text.trim().to_string() }),
+        Ok(v) if v.is_finite() && (bounds.min..=bounds.max).contains(&v) => Ok(v),
+        _ => Err(Problem::BadField { field, expected: bounds.expected, value: text.trim().to_string() }),
     }
 }
 
@@ -406,7 +462,7 @@ pub(crate) struct CsvTable {
 impl CsvTable {
     /// Opens `path` and reads its header.
     pub fn open(path: &Path) -> Result<CsvTable, TerritoryError> {
-        let io = |source| TerritoryError::Io { path: path.to_path_buf(), source };
+        let io = |cause| TerritoryError::Io { path: path.to_path_buf(), cause };
         let file = std::fs::File::open(path).map_err(io)?;
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(file);
         let headers = match reader.headers() {
@@ -443,6 +499,17 @@ impl CsvTable {
             }
         }
         out
+    }
+}
+
+/// How a [`Location`] names the municipality on a feature or row: `017103 Manerbio`, the id
+/// or the name alone when only one is there, nothing when neither is.
+fn unit_label(istat: Option<&str>, name: Option<&str>) -> Option<String> {
+    let (istat, name) = (istat.filter(|s| !s.trim().is_empty()), name.filter(|s| !s.trim().is_empty()));
+    match (istat, name) {
+        (Some(id), Some(n)) => Some(format!("{id} {n}")),
+        (Some(s), None) | (None, Some(s)) => Some(s.to_string()),
+        (None, None) => None,
     }
 }
 
