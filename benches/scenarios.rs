@@ -1,6 +1,11 @@
-//! Researcher workloads: scenario throughput (the default scenarios file, no bootstrap) and
-//! ReCom ensemble samples per second on the default area.
+//! Researcher workloads on the default area: scenario throughput (the default scenarios file,
+//! no bootstrap), bootstrap replicates on 1 and 2 threads, and ReCom ensemble samples.
 //! Run: `cargo bench --bench scenarios`.
+//!
+//! The exact scenario (`medoid k=4`, method auto → HiGHS branch-and-cut, about 2 s) is left
+//! out of the throughput: it would swamp the other scenarios (milliseconds to a second) so the
+//! number would time HiGHS rather than the scenario runner, and `cargo bench --bench solve`
+//! already times the exact solver. The benchmark name says `no-exact`.
 
 use std::path::PathBuf;
 
@@ -18,13 +23,25 @@ fn benches(c: &mut Criterion) {
     let f = FeatureMatrix::from_territory(&t);
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios/bassa.toml");
     let mut file = ScenarioFile::parse(&std::fs::read_to_string(&path).unwrap(), "bassa.toml").unwrap();
-    // The heuristic and Ward scenarios (the exact one is benched in `solve`).
-    file.scenario.retain(|s| s.method != pianura::solve::Method::Auto);
-    let none = Bootstrap { runs: 0, noise: 0.0, resample_weights: false };
+    let all = file.scenario.len();
+    file.scenario.retain(|s| s.method != Method::Auto && s.method != Method::Exact);
+    let none = Bootstrap { runs: 0, ..Bootstrap::default() };
     let mut group = c.benchmark_group("scenarios");
     group.sample_size(10);
     group.throughput(Throughput::Elements(file.scenario.len() as u64));
-    group.bench_function("compare/bassa42/5-scenarios/2-threads", |b| b.iter(|| compare::run(&t, &g, &f, &file, none, 2).unwrap()));
+    let id = format!("compare/bassa42/{}-of-{all}-scenarios-no-exact/2-threads", file.scenario.len());
+    group.bench_function(id, |b| b.iter(|| compare::run(&t, &g, &f, &file, none, 2).unwrap()));
+    group.finish();
+
+    // Bootstrap replicates of the Ward scenario: the parallel speed-up (same results).
+    let ward = ScenarioFile { scenario: file.scenario.iter().filter(|s| s.method == Method::Ward).cloned().collect() };
+    let boot = Bootstrap { runs: 50, noise: 0.1, resample_weights: true, survival_threshold: 0.5 };
+    let mut group = c.benchmark_group("bootstrap");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(boot.runs as u64));
+    for threads in [1, 2] {
+        group.bench_function(format!("ward/bassa42/k=4/50-runs/{threads}-threads"), |b| b.iter(|| compare::run(&t, &g, &f, &ward, boot, threads).unwrap()));
+    }
     group.finish();
 
     let inst = Instance::new(&t, &g, &f.standardized());
@@ -36,7 +53,7 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Elements(10_000));
     group.bench_function("recom/bassa42/k=4/10000-samples", |b| {
         b.iter(|| {
-            let params = ChainParams { samples: 10_000, burn_in: 0, balance: 0.25, seed: 1 };
+            let params = ChainParams { samples: 10_000, burn_in: 0, k: 4, balance: 0.25, seed: 1 };
             let mut n = 0;
             ensemble::run(&inst.adj, &inst.pop, &start, &params, |_| n += 1);
             n

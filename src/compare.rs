@@ -9,7 +9,14 @@
 //! solver's seed stays the scenario's, so with no perturbation every run is identical. A
 //! municipality stays with the core of its zone when its perturbed zone is the one matched to
 //! its original zone; a zone survives when its best-matching perturbed zone has Jaccard
-//! similarity ≥ 0.5.
+//! similarity ≥ the survival threshold (default 0.5). Replicates run in parallel; replicate `i`
+//! draws from an RNG seeded with `(seed, i)` and results are combined by index, so the thread
+//! count never changes them.
+//!
+//! Quality: SSD and `r2` are measured in each scenario's own space (its features, its
+//! weights), so they compare scenarios only when those agree; `r2_common` is the R² of the
+//! same partition on all of the area's features, standardized and unweighted, the same
+//! yardstick for every scenario.
 
 use std::collections::BTreeMap;
 
@@ -21,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::features::FeatureMatrix;
 use crate::graph::AdjacencyGraph;
 use crate::metrics;
-use crate::objective::tss;
+use crate::objective::{tss, Tally};
 use crate::partition::Partition;
 use crate::solve::{self, Constraints, Instance, Method, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
 use crate::territory::Territory;
@@ -60,6 +67,12 @@ pub struct Scenario {
     /// Maximum residents per zone.
     #[serde(default)]
     pub max_pop: Option<f64>,
+    /// Minimum municipalities per zone.
+    #[serde(default)]
+    pub min_units: Option<usize>,
+    /// Maximum municipalities per zone.
+    #[serde(default)]
+    pub max_units: Option<usize>,
     /// Seed.
     #[serde(default = "default_seed")]
     pub seed: u64,
@@ -90,6 +103,20 @@ pub enum CompareError {
         /// Why.
         reason: String,
     },
+    /// The bootstrap noise is negative or not finite.
+    #[error("bootstrap noise must be a finite number ≥ 0, found {0}")]
+    Noise(f64),
+    /// The zone survival threshold is outside (0, 1].
+    #[error("survival threshold must be in (0, 1], found {0}")]
+    SurvivalThreshold(f64),
+    /// The thread pool cannot start.
+    #[error("cannot start {threads} threads: {reason}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// One scenario's result.
@@ -101,10 +128,14 @@ pub struct ScenarioResult {
     pub k: usize,
     /// Solver that ran.
     pub method: &'static str,
-    /// SSD (of the scenario's weighted features).
+    /// SSD in the scenario's own space (its features and weights).
     pub ssd: f64,
-    /// R².
+    /// R² in the scenario's own space: comparable across scenarios only when their features
+    /// and weights agree.
     pub r2: f64,
+    /// R² on all of the area's features, standardized and unweighted: the same yardstick for
+    /// every scenario.
+    pub r2_common: f64,
     /// Pairwise heterogeneity.
     pub pairwise: f64,
     /// Coefficient of variation of zone populations.
@@ -132,9 +163,12 @@ pub struct Stability {
     pub noise: f64,
     /// Whether weights were resampled.
     pub resample_weights: bool,
+    /// Jaccard similarity at or above which a zone survives a run.
+    pub survival_threshold: f64,
     /// ISTAT → share of runs in which it stayed with its zone's core.
     pub unit: BTreeMap<String, f64>,
-    /// Per zone (1-based order), share of runs in which it survived (Jaccard ≥ 0.5).
+    /// Per zone (1-based order), share of runs in which it survived (best Jaccard ≥ the
+    /// survival threshold).
     pub zone: Vec<f64>,
 }
 
@@ -153,6 +187,20 @@ pub struct Distance {
     pub moved: usize,
 }
 
+/// The same distances as n × n matrices, rows and columns in the order of `names` (the file
+/// order). Symmetric; the diagonal is ARI 1, VI 0, moved 0.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DistanceMatrix {
+    /// Scenario names, the order of rows and columns.
+    pub names: Vec<String>,
+    /// Adjusted Rand index.
+    pub ari: Vec<Vec<f64>>,
+    /// Variation of information (nats).
+    pub vi: Vec<Vec<f64>>,
+    /// Municipalities that change zone after optimal label matching.
+    pub moved: Vec<Vec<usize>>,
+}
+
 /// All of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
@@ -160,6 +208,8 @@ pub struct Comparison {
     pub scenarios: Vec<ScenarioResult>,
     /// Every pair (a before b in file order).
     pub distances: Vec<Distance>,
+    /// The distances as matrices.
+    pub matrix: DistanceMatrix,
 }
 
 /// Bootstrap settings.
@@ -171,6 +221,33 @@ pub struct Bootstrap {
     pub noise: f64,
     /// Resample weights (Exp(1), mean 1).
     pub resample_weights: bool,
+    /// A zone survives a run when its best-matching zone has Jaccard similarity at or above
+    /// this, in (0, 1].
+    pub survival_threshold: f64,
+}
+
+impl Default for Bootstrap {
+    /// No runs; noise 0.1, weights resampled, survival threshold 0.5 (the CLI's defaults).
+    fn default() -> Self {
+        Bootstrap { runs: 0, noise: 0.1, resample_weights: true, survival_threshold: 0.5 }
+    }
+}
+
+impl Bootstrap {
+    /// Checks the settings before any work.
+    ///
+    /// # Errors
+    /// [`CompareError::Noise`] for a negative or non-finite noise,
+    /// [`CompareError::SurvivalThreshold`] for a threshold outside (0, 1].
+    pub fn check(&self) -> Result<(), CompareError> {
+        if !(self.noise >= 0.0 && self.noise.is_finite()) {
+            return Err(CompareError::Noise(self.noise));
+        }
+        if !(self.survival_threshold > 0.0 && self.survival_threshold <= 1.0) {
+            return Err(CompareError::SurvivalThreshold(self.survival_threshold));
+        }
+        Ok(())
+    }
 }
 
 impl ScenarioFile {
@@ -225,38 +302,58 @@ fn instance(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario
 }
 
 fn solve_one(inst: &Instance, s: &Scenario) -> Result<Outcome, SolveError> {
-    let cons = Constraints { k: s.k, min_pop: s.min_pop, max_pop: s.max_pop, ..Constraints::default() };
+    let cons = Constraints { k: s.k, min_pop: s.min_pop, max_pop: s.max_pop, min_units: s.min_units, max_units: s.max_units, ..Constraints::default() };
     let params = SolveParams { objective: s.objective, seed: s.seed, time_limit: s.time_limit, threads: 1, ..SolveParams::default() };
     solve::solve(inst, &cons, &params, s.method)
 }
 
 /// Runs every scenario (in parallel over `threads`), their distances, and bootstrap stability.
+/// Bootstrap replicates share the same pool; results do not depend on `threads`.
 ///
 /// # Errors
-/// [`CompareError::Scenario`] naming the scenario that failed and why.
+/// [`CompareError::Scenario`] naming the scenario that failed and why; the bootstrap
+/// settings' own errors ([`Bootstrap::check`]).
 pub fn run(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, file: &ScenarioFile, boot: Bootstrap, threads: usize) -> Result<Comparison, CompareError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().map_err(|e| CompareError::File(e.to_string()))?;
+    boot.check()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| CompareError::Threads { threads, reason: e.to_string() })?;
+    // The common yardstick: every feature of the area, standardized, weight 1.
+    let common = raw.standardized();
+    let common_tss = tss(common.values().view());
     let results: Vec<Result<ScenarioResult, CompareError>> = pool.install(|| {
-        file.scenario.par_iter().map(|s| run_scenario(t, g, raw, s, boot)).collect()
+        file.scenario.par_iter().map(|s| run_scenario(t, g, raw, (&common, common_tss), s, boot)).collect()
     });
     let scenarios = results.into_iter().collect::<Result<Vec<_>, _>>()?;
     let labels: Vec<Vec<usize>> = scenarios.iter().map(|r| t.units.iter().map(|u| r.labels[&u.istat] - 1).collect()).collect();
+    let n = scenarios.len();
+    let mut matrix = DistanceMatrix {
+        names: scenarios.iter().map(|s| s.name.clone()).collect(),
+        ari: vec![vec![1.0; n]; n],
+        vi: vec![vec![0.0; n]; n],
+        moved: vec![vec![0; n]; n],
+    };
     let mut distances = Vec::new();
-    for i in 0..scenarios.len() {
-        for j in i + 1..scenarios.len() {
-            distances.push(Distance {
+    for i in 0..n {
+        for j in i + 1..n {
+            let d = Distance {
                 a: scenarios[i].name.clone(),
                 b: scenarios[j].name.clone(),
                 ari: metrics::adjusted_rand_index(&labels[i], &labels[j]),
                 vi: metrics::variation_of_information(&labels[i], &labels[j]),
                 moved: metrics::moved_units(&labels[i], &labels[j]),
-            });
+            };
+            (matrix.ari[i][j], matrix.ari[j][i]) = (d.ari, d.ari);
+            (matrix.vi[i][j], matrix.vi[j][i]) = (d.vi, d.vi);
+            (matrix.moved[i][j], matrix.moved[j][i]) = (d.moved, d.moved);
+            distances.push(d);
         }
     }
-    Ok(Comparison { scenarios, distances })
+    Ok(Comparison { scenarios, distances, matrix })
 }
 
-fn run_scenario(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario, boot: Bootstrap) -> Result<ScenarioResult, CompareError> {
+fn run_scenario(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, common: (&FeatureMatrix, f64), s: &Scenario, boot: Bootstrap) -> Result<ScenarioResult, CompareError> {
     let inst = instance(t, g, raw, s, None)?;
     let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: e.to_string() })?;
     let p = &out.partition;
@@ -270,6 +367,7 @@ fn run_scenario(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scen
         method: out.method,
         ssd,
         r2: metrics::r2(ssd, tss(inst.x.view())),
+        r2_common: metrics::r2(Tally::new(common.0.values().view(), p).ssd(), common.1),
         pairwise: inst.objective(ObjectiveKind::Pairwise).evaluate(p),
         pop_cv: cv,
         contiguous: p.is_contiguous(&inst.adj),
@@ -281,22 +379,55 @@ fn run_scenario(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scen
     })
 }
 
-/// Bootstrap stability of a scenario's partition `base`.
+/// Bootstrap stability of a scenario's partition `base`: `boot.runs` replicates in parallel
+/// (on the current rayon pool), replicate `i` seeded from `(s.seed, i)`, combined by index.
+///
+/// # Errors
+/// [`CompareError::Scenario`] naming the scenario and the replicate that failed.
 pub fn stability(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario, base: &Partition, boot: Bootstrap) -> Result<Stability, CompareError> {
+    boot.check()?;
+    let replicates: Vec<Result<Replicate, CompareError>> =
+        (0..boot.runs).into_par_iter().map(|run| replicate(t, g, raw, s, base, boot, run)).collect();
     let n = t.len();
     let mut stay = vec![0usize; n];
     let mut survive = vec![0usize; base.k()];
-    for run in 0..boot.runs {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(s.seed ^ (run as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let inst = instance(t, g, raw, s, Some((&mut rng, boot.noise, boot.resample_weights)))?;
-        let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: format!("bootstrap run {}: {e}", run + 1) })?;
-        let m = metrics::match_zones(base.labels(), out.partition.labels());
-        for u in 0..n {
-            if m[base.zone_of(u)] == Some(out.partition.zone_of(u)) {
-                stay[u] += 1;
-            }
+    for r in replicates {
+        let r = r?;
+        for (count, kept) in stay.iter_mut().zip(&r.stayed) {
+            *count += usize::from(*kept);
         }
-        for (z, members) in base.zones().iter().enumerate() {
+        for (count, kept) in survive.iter_mut().zip(&r.survived) {
+            *count += usize::from(*kept);
+        }
+    }
+    let r = boot.runs.max(1) as f64;
+    Ok(Stability {
+        runs: boot.runs,
+        noise: boot.noise,
+        resample_weights: boot.resample_weights,
+        survival_threshold: boot.survival_threshold,
+        unit: t.units.iter().enumerate().map(|(u, m)| (m.istat.clone(), stay[u] as f64 / r)).collect(),
+        zone: survive.iter().map(|&c| c as f64 / r).collect(),
+    })
+}
+
+/// What one bootstrap replicate says: per unit, whether it stayed with its zone's core; per
+/// zone of `base`, whether it survived.
+struct Replicate {
+    stayed: Vec<bool>,
+    survived: Vec<bool>,
+}
+
+fn replicate(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario, base: &Partition, boot: Bootstrap, run: usize) -> Result<Replicate, CompareError> {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(s.seed ^ (run as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let inst = instance(t, g, raw, s, Some((&mut rng, boot.noise, boot.resample_weights)))?;
+    let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: format!("bootstrap run {}: {e}", run + 1) })?;
+    let m = metrics::match_zones(base.labels(), out.partition.labels());
+    let stayed = (0..t.len()).map(|u| m[base.zone_of(u)] == Some(out.partition.zone_of(u))).collect();
+    let survived = base
+        .zones()
+        .iter()
+        .map(|members| {
             let best = out
                 .partition
                 .zones()
@@ -306,17 +437,40 @@ pub fn stability(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Sce
                     inter as f64 / (members.len() + other.len() - inter) as f64
                 })
                 .fold(0.0, f64::max);
-            if best >= 0.5 {
-                survive[z] += 1;
-            }
+            best >= boot.survival_threshold
+        })
+        .collect();
+    Ok(Replicate { stayed, survived })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn survival_threshold_must_be_in_zero_one() {
+        let ok = Bootstrap { runs: 3, ..Bootstrap::default() };
+        assert!(ok.check().is_ok());
+        assert!(Bootstrap { survival_threshold: 1.0, ..ok }.check().is_ok());
+        for bad in [0.0, -0.2, 1.01, f64::NAN] {
+            let e = Bootstrap { survival_threshold: bad, ..ok }.check().unwrap_err();
+            assert!(matches!(e, CompareError::SurvivalThreshold(_)), "{bad}: {e}");
         }
     }
-    let r = boot.runs as f64;
-    Ok(Stability {
-        runs: boot.runs,
-        noise: boot.noise,
-        resample_weights: boot.resample_weights,
-        unit: t.units.iter().enumerate().map(|(u, m)| (m.istat.clone(), stay[u] as f64 / r)).collect(),
-        zone: survive.iter().map(|&c| c as f64 / r).collect(),
-    })
+
+    #[test]
+    fn noise_must_be_finite_and_not_negative() {
+        let ok = Bootstrap { runs: 3, ..Bootstrap::default() };
+        for bad in [-0.1, f64::INFINITY, f64::NAN] {
+            assert!(matches!(Bootstrap { noise: bad, ..ok }.check(), Err(CompareError::Noise(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unit_bounds_are_scenario_keys() {
+        let f = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmin_units = 2\nmax_units = 20\n", "s.toml").unwrap();
+        assert_eq!((f.scenario[0].min_units, f.scenario[0].max_units), (Some(2), Some(20)));
+        let e = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmax_unit = 20\n", "s.toml").unwrap_err().to_string();
+        assert!(e.contains("max_unit") && e.contains("s.toml"), "{e}");
+    }
 }

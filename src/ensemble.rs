@@ -8,13 +8,80 @@
 //! The stated distribution: the chain's samples after `burn_in` steps, one per step. ReCom's
 //! stationary distribution is not uniform over plans: it favours plans whose zones have many
 //! spanning trees (compact zones). Every sample is contiguous and balanced by construction.
+//!
+//! A plan to place among the samples comes from outside (`pianura zones --json`), so
+//! [`plan_from_labels`] checks it first: every municipality of the area once, no unknown
+//! ISTAT code, exactly `k` zones, every zone contiguous. A plan outside the balance bound is
+//! allowed (it is what one may want to measure) and [`is_balanced`] says so.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 
-use crate::partition::Partition;
+use crate::partition::{Adjacency, Partition};
+use crate::territory::Territory;
+
+/// Errors of the ensemble: settings, and a plan that cannot be placed.
+#[derive(Debug, thiserror::Error)]
+pub enum EnsembleError {
+    /// k is 0 or more than the municipalities.
+    #[error("k must be between 1 and the {units} municipalities, found {k}")]
+    InvalidK {
+        /// Asked for.
+        k: usize,
+        /// Municipalities of the area.
+        units: usize,
+    },
+    /// The balance is outside (0, 1).
+    #[error("balance must be between 0 and 1 (exclusive), found {0}")]
+    InvalidBalance(f64),
+    /// The plan breaks one or more rules; all are listed.
+    #[error("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Plan {
+        /// Every problem found, in a stable order.
+        problems: Vec<PlanProblem>,
+    },
+}
+
+/// One reason a plan cannot be placed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanProblem {
+    /// An ISTAT code that is not a municipality of the area.
+    #[error("ISTAT code {istat} is not a municipality of the area")]
+    UnknownUnit {
+        /// The code.
+        istat: String,
+    },
+    /// A municipality of the area with no zone.
+    #[error("municipality {unit} has no zone in the plan")]
+    MissingUnit {
+        /// `istat name`.
+        unit: String,
+    },
+    /// The plan has a different number of zones.
+    #[error("the plan has {found} zones ({zones}), expected k = {k}")]
+    ZoneCount {
+        /// Zones in the plan.
+        found: usize,
+        /// Zones asked for.
+        k: usize,
+        /// The plan's zone numbers, comma-separated.
+        zones: String,
+    },
+    /// A zone falls apart into pieces.
+    #[error("zone {zone} is not contiguous: {pieces} pieces, cut off from its largest piece: {detached}")]
+    NotContiguous {
+        /// The plan's zone number.
+        zone: u64,
+        /// Connected pieces.
+        pieces: usize,
+        /// `istat name` of the municipalities outside the largest piece (up to 6, then "…").
+        detached: String,
+    },
+}
 
 /// Chain settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,10 +90,28 @@ pub struct ChainParams {
     pub samples: usize,
     /// Steps discarded first.
     pub burn_in: usize,
+    /// Number of zones.
+    pub k: usize,
     /// Allowed relative deviation of a zone's population from the ideal (total / k).
     pub balance: f64,
     /// Seed.
     pub seed: u64,
+}
+
+impl ChainParams {
+    /// Checks k against the `units` of the area and the balance, before any work.
+    ///
+    /// # Errors
+    /// [`EnsembleError::InvalidK`], [`EnsembleError::InvalidBalance`].
+    pub fn check(&self, units: usize) -> Result<(), EnsembleError> {
+        if self.k == 0 || self.k > units {
+            return Err(EnsembleError::InvalidK { k: self.k, units });
+        }
+        if !(self.balance > 0.0 && self.balance < 1.0) {
+            return Err(EnsembleError::InvalidBalance(self.balance));
+        }
+        Ok(())
+    }
 }
 
 /// One sample's summary.
@@ -44,17 +129,86 @@ pub fn bounds(pop: &[f64], k: usize, balance: f64) -> (f64, f64) {
     (ideal * (1.0 - balance), ideal * (1.0 + balance))
 }
 
-/// Largest relative deviation of a zone population from the ideal.
-pub fn imbalance(pop: &[f64], p: &Partition) -> f64 {
-    let ideal = pop.iter().sum::<f64>() / p.k() as f64;
+/// Largest relative deviation of a zone population from the ideal total / `k` (`k` the
+/// zones asked for, not the plan's own count).
+pub fn imbalance(pop: &[f64], p: &Partition, k: usize) -> f64 {
+    let ideal = pop.iter().sum::<f64>() / k as f64;
     p.zones()
         .iter()
         .map(|m| (m.iter().map(|&u| pop[u]).sum::<f64>() - ideal).abs() / ideal)
         .fold(0.0, f64::max)
 }
 
-/// Runs the chain from `start` (contiguous and balanced), calling `visit` on every kept
-/// sample. Returns the number of steps that changed the plan.
+/// True when every zone's population lies within [`bounds`] for `k` zones: the test the
+/// chain applies to its own cuts.
+pub fn is_balanced(pop: &[f64], p: &Partition, k: usize, balance: f64) -> bool {
+    let (lo, hi) = bounds(pop, k, balance);
+    p.k() == k && p.zones().iter().all(|m| (lo..=hi).contains(&m.iter().map(|&u| pop[u]).sum::<f64>()))
+}
+
+/// A plan given as ISTAT code → zone number (any numbers; `pianura zones --json` uses 1..=k),
+/// checked against the area: every municipality exactly once, no unknown code, exactly `k`
+/// zones, each contiguous on `adj`. Balance is not checked (see [`is_balanced`]).
+///
+/// # Errors
+/// [`EnsembleError::Plan`] listing every problem, naming ISTAT codes and zone numbers.
+pub fn plan_from_labels(t: &Territory, adj: &Adjacency, labels: &BTreeMap<String, u64>, k: usize) -> Result<Partition, EnsembleError> {
+    let mut problems = Vec::new();
+    let mut given: Vec<Option<u64>> = vec![None; t.len()];
+    for (istat, &z) in labels {
+        match t.find(istat) {
+            Some(id) => given[id.index()] = Some(z),
+            None => problems.push(PlanProblem::UnknownUnit { istat: istat.clone() }),
+        }
+    }
+    for (u, z) in t.units.iter().zip(&given) {
+        if z.is_none() {
+            problems.push(PlanProblem::MissingUnit { unit: u.to_string() });
+        }
+    }
+    let distinct: BTreeSet<u64> = given.iter().flatten().copied().collect();
+    if distinct.len() != k {
+        let zones = distinct.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+        problems.push(PlanProblem::ZoneCount { found: distinct.len(), k, zones });
+    }
+    let Some(zone_numbers) = given.into_iter().collect::<Option<Vec<u64>>>() else {
+        return Err(EnsembleError::Plan { problems });
+    };
+    // Dense labels (position among the plan's zone numbers): never index by a number read
+    // from a file.
+    let order: Vec<u64> = distinct.into_iter().collect();
+    let dense: Vec<usize> = zone_numbers.iter().map(|z| order.binary_search(z).unwrap_or(0)).collect();
+    let p = Partition::from_labels(&dense);
+    let mut broken = Vec::new();
+    for z in 0..p.k() {
+        let mut pieces = p.zone_pieces(adj, z);
+        let count = pieces.len();
+        if count > 1 {
+            // The largest piece stays (ties: the one with the lowest member); list the rest.
+            let keep = (0..pieces.len()).max_by_key(|&i| (pieces[i].len(), std::cmp::Reverse(i))).unwrap_or(0);
+            let kept = pieces.swap_remove(keep);
+            let mut rest: Vec<usize> = pieces.into_iter().flatten().collect();
+            rest.sort_unstable();
+            let mut names: Vec<String> = rest.iter().take(6).map(|&u| t.units[u].to_string()).collect();
+            if rest.len() > 6 {
+                names.push("…".into());
+            }
+            let zone = zone_numbers[kept[0]];
+            broken.push((zone, PlanProblem::NotContiguous { zone, pieces: count, detached: names.join(", ") }));
+        }
+    }
+    // By the plan's zone number, not by lowest member.
+    broken.sort_by_key(|(zone, _)| *zone);
+    problems.extend(broken.into_iter().map(|(_, b)| b));
+    if problems.is_empty() {
+        Ok(p)
+    } else {
+        Err(EnsembleError::Plan { problems })
+    }
+}
+
+/// Runs the chain from `start` (contiguous, balanced, `params.k` zones), calling `visit` on
+/// every kept sample. Returns the number of steps that changed the plan.
 pub fn run(
     adj: &[Vec<usize>],
     pop: &[f64],
@@ -63,7 +217,7 @@ pub fn run(
     mut visit: impl FnMut(&Partition),
 ) -> usize {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
-    let (lo, hi) = bounds(pop, start.k(), params.balance);
+    let (lo, hi) = bounds(pop, params.k, params.balance);
     let mut p = start.clone();
     let mut accepted = 0;
     for step in 0..params.burn_in + params.samples {
@@ -201,7 +355,7 @@ mod tests {
     #[test]
     fn chain_yields_only_contiguous_balanced_plans_and_moves() {
         let (adj, pop, start) = grid();
-        let params = ChainParams { samples: 500, burn_in: 10, balance: 0.25, seed: 9 };
+        let params = ChainParams { samples: 500, burn_in: 10, k: 2, balance: 0.25, seed: 9 };
         let (lo, hi) = bounds(&pop, 2, 0.25);
         let mut distinct = std::collections::BTreeSet::new();
         let accepted = run(&adj, &pop, &start, &params, |p| {
@@ -215,6 +369,33 @@ mod tests {
         });
         assert!(accepted > 100 && distinct.len() > 20, "the chain explores: {accepted} moves, {} plans", distinct.len());
     }
+
+    #[test]
+    fn k_and_balance_are_checked() {
+        let ok = ChainParams { samples: 10, burn_in: 0, k: 4, balance: 0.25, seed: 1 };
+        assert!(ok.check(42).is_ok());
+        assert!(matches!(ChainParams { k: 0, ..ok.clone() }.check(42), Err(EnsembleError::InvalidK { k: 0, units: 42 })));
+        assert!(matches!(ChainParams { k: 43, ..ok.clone() }.check(42), Err(EnsembleError::InvalidK { k: 43, .. })));
+        for b in [0.0, 1.0, -0.1, f64::NAN] {
+            assert!(matches!(ChainParams { balance: b, ..ok.clone() }.check(42), Err(EnsembleError::InvalidBalance(_))), "{b}");
+        }
+    }
+
+    #[test]
+    fn imbalance_is_measured_against_the_asked_k() {
+        // Populations 1..=4 (total 10) in two zones {1,2} = 3 and {3,4} = 7.
+        let pop = [1.0, 2.0, 3.0, 4.0];
+        let p = Partition::from_labels(&[0, 0, 1, 1]);
+        // Against k = 2: ideal 5, deviations 2/5 and 2/5.
+        assert!((imbalance(&pop, &p, 2) - 0.4).abs() < 1e-12);
+        // Against k = 4: ideal 2.5, zone of 7 deviates by 4.5 / 2.5 = 1.8.
+        assert!((imbalance(&pop, &p, 4) - 1.8).abs() < 1e-12);
+        // Bounds for k = 2 at ±40 %: [3, 7], both zones inside; at ±30 %: [3.5, 6.5], neither.
+        assert!(is_balanced(&pop, &p, 2, 0.4 + 1e-12));
+        assert!(!is_balanced(&pop, &p, 2, 0.3));
+        // A 2-zone plan is never balanced for k = 4.
+        assert!(!is_balanced(&pop, &p, 4, 0.99));
+    }
 }
 
 /// Where a plan sits among the chain's samples.
@@ -226,6 +407,9 @@ pub struct Summary {
     pub plan_r2: f64,
     /// The plan's imbalance.
     pub plan_imbalance: f64,
+    /// Whether every zone of the plan is within the balance bound (a plan outside it is
+    /// still placed, but compares with samples that all are within).
+    pub plan_within_balance: bool,
     /// Percent of samples with R² at or below the plan's (high = better than chance).
     pub r2_percentile: f64,
     /// Percent of samples with imbalance at or below the plan's (low = better balanced).
@@ -237,8 +421,8 @@ pub struct Summary {
     pub r2_histogram: Vec<(f64, f64, usize)>,
 }
 
-/// Summarises samples against a plan.
-pub fn summarize(samples: &[Sample], plan: Sample) -> Summary {
+/// Summarises samples against a plan; `plan_within_balance` from [`is_balanced`].
+pub fn summarize(samples: &[Sample], plan: Sample, plan_within_balance: bool) -> Summary {
     let mut r2: Vec<f64> = samples.iter().map(|s| s.r2).collect();
     r2.sort_by(f64::total_cmp);
     let q = |p: f64| if r2.is_empty() { f64::NAN } else { r2[((r2.len() - 1) as f64 * p).round() as usize] };
@@ -254,6 +438,7 @@ pub fn summarize(samples: &[Sample], plan: Sample) -> Summary {
         samples: samples.len(),
         plan_r2: plan.r2,
         plan_imbalance: plan.imbalance,
+        plan_within_balance,
         r2_percentile: percentile(&r2, plan.r2),
         imbalance_percentile: percentile(&imb, plan.imbalance),
         r2_quantiles: [q(0.0), q(0.05), q(0.5), q(0.95), q(1.0)],

@@ -201,14 +201,25 @@ mod tests {
         // cols C(2,2)+C(4,2) = 7; expected 6·7/15 = 2.8; max 6.5; ARI = 1.2/3.7.
         let c = [0, 0, 1, 1, 1, 1];
         assert!((adjusted_rand_index(&a, &c) - 1.2 / 3.7).abs() < 1e-12);
-        // VI = 2H(A,B) − H(A) − H(B) with H(A) = ln 2, H(B) = −(1/3 ln 1/3 + 2/3 ln 2/3),
-        // H(A,B) = −(1/3 ln 1/3 + 1/6 ln 1/6 + 1/2 ln 1/2).
-        let ha = 2f64.ln();
-        let hb = -(1.0 / 3.0 * (1.0f64 / 3.0).ln() + 2.0 / 3.0 * (2.0f64 / 3.0).ln());
-        let hab = -(1.0 / 3.0 * (1.0f64 / 3.0).ln() + 1.0 / 6.0 * (1.0f64 / 6.0).ln() + 0.5 * 0.5f64.ln());
-        assert!((variation_of_information(&a, &c) - (2.0 * hab - ha - hb)).abs() < 1e-12);
+        // VI = H(A|C) + H(C|A), natural logs. Given C: zone {0,1} is pure; zone {2,3,4,5}
+        // splits 1 + 3, weight 4/6, entropy (1/4)ln 4 + (3/4)ln(4/3) = ln 4 − (3/4)ln 3, so
+        // H(A|C) = (2/3)(2 ln 2 − (3/4)ln 3) = (4/3)ln 2 − (1/2)ln 3. Given A: zone {0,1,2}
+        // splits 2 + 1, weight 1/2, entropy ln 3 − (2/3)ln 2; zone {3,4,5} is pure, so
+        // H(C|A) = (1/2)ln 3 − (1/3)ln 2. Sum: ln 2 = 0.693147…
+        assert!((variation_of_information(&a, &c) - 0.693_147_180_6).abs() < 1e-9);
         assert_eq!(moved_units(&a, &c), 1);
         assert_eq!(match_zones(&a, &c), vec![Some(0), Some(1)]);
+        // Different zone counts: A has 2 zones, D has 3 ({0,1}, {2,3}, {4,5}); contingency
+        // [[2,1,0],[0,1,2]]. Given D: zones {0,1} and {4,5} are pure, {2,3} splits 1 + 1,
+        // weight 1/3, entropy ln 2: H(A|D) = (1/3)ln 2 = 0.231049. Given A: each zone splits
+        // 2 + 1, entropy ln 3 − (2/3)ln 2 = 0.636514: H(D|A) = 0.636514. VI = ln 3 − (1/3)ln 2
+        // = 1.098612 − 0.231049 = 0.867563.
+        let d = [0, 0, 1, 1, 2, 2];
+        assert!((variation_of_information(&a, &d) - 0.867_563_228_5).abs() < 1e-9);
+        assert!((variation_of_information(&d, &a) - 0.867_563_228_5).abs() < 1e-9);
+        // Matching A0 → D0 (2 shared) and A1 → D2 (2 shared): units 2 and 3 move.
+        assert_eq!(moved_units(&a, &d), 2);
+        assert_eq!(moved_units(&d, &a), 2);
     }
 
     #[test]

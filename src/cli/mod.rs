@@ -127,7 +127,7 @@ struct CompareArgs {
     #[command(flatten)]
     area: AreaArgs,
     /// Scenarios TOML: [[scenario]] tables with name, k, method, objective, weights,
-    /// features, min_pop, max_pop, seed, time_limit.
+    /// features, min_pop, max_pop, min_units, max_units, seed, time_limit.
     #[arg(long, value_name = "FILE")]
     scenarios: PathBuf,
     /// Output folder: compare.json, compare.csv, distances.csv, compare.html.
@@ -145,6 +145,10 @@ struct CompareArgs {
     /// Bootstrap: keep feature weights fixed (default: resample them, Exp(1) with mean 1).
     #[arg(long)]
     fixed_weights: bool,
+    /// Bootstrap: a zone survives a run when its best-matching zone has Jaccard similarity at
+    /// least this, in (0, 1].
+    #[arg(long, value_name = "J", default_value_t = 0.5)]
+    survival_threshold: f64,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -169,8 +173,10 @@ struct EnsembleArgs {
     /// Seed.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// A plan to place: the JSON of `pianura zones --json` (its `labels`). Default: the
-    /// heuristic's best SSD plan under the same balance bound.
+    /// A plan to place: the JSON of `pianura zones --json` (its `labels`). It must cover every
+    /// municipality, have --k zones, each contiguous; outside the balance bound it is placed
+    /// but flagged. The chain starts from it when it is within the bound, else from the
+    /// heuristic's balanced plan. Default: the heuristic's best SSD plan under the bound.
     #[arg(long, value_name = "FILE")]
     plan: Option<PathBuf>,
     /// Output folder: ensemble.json and ensemble.html.
@@ -260,20 +266,18 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn compare(args: CompareArgs) -> Result<()> {
     use pianura::compare::{self, Bootstrap, ScenarioFile};
+    let boot = Bootstrap { runs: args.bootstrap, noise: args.noise, resample_weights: !args.fixed_weights, survival_threshold: args.survival_threshold };
+    boot.check().context("invalid bootstrap settings (--noise, --survival-threshold)")?;
     let text = std::fs::read_to_string(&args.scenarios).with_context(|| format!("cannot read {}", args.scenarios.display()))?;
     let file = ScenarioFile::parse(&text, &args.scenarios.display().to_string())?;
     let (t, f) = load_area(&args.area)?;
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
-    let boot = Bootstrap { runs: args.bootstrap, noise: args.noise, resample_weights: !args.fixed_weights };
-    if !(boot.noise >= 0.0 && boot.noise.is_finite()) {
-        anyhow::bail!("--noise must be a finite number ≥ 0, found {}", boot.noise);
-    }
     let result = compare::run(&t, &g, &f, &file, boot, args.threads)?;
     let mut scen_csv = csv::Writer::from_writer(Vec::new());
-    scen_csv.write_record(["scenario", "k", "method", "ssd", "r2", "pairwise", "pop_cv", "contiguous", "status", "gap", "seconds"])?;
+    scen_csv.write_record(["scenario", "k", "method", "ssd", "r2", "r2_common", "pairwise", "pop_cv", "contiguous", "status", "gap", "seconds"])?;
     for r in &result.scenarios {
         scen_csv.write_record([
-            r.name.clone(), r.k.to_string(), r.method.to_string(), r.ssd.to_string(), r.r2.to_string(), r.pairwise.to_string(),
+            r.name.clone(), r.k.to_string(), r.method.to_string(), r.ssd.to_string(), r.r2.to_string(), r.r2_common.to_string(), r.pairwise.to_string(),
             r.pop_cv.to_string(), r.contiguous.to_string(), serde_json::to_value(r.status)?.as_str().unwrap_or("").to_string(),
             r.gap.map_or(String::new(), |g| g.to_string()), r.seconds.to_string(),
         ])?;
@@ -299,9 +303,30 @@ fn compare(args: CompareArgs) -> Result<()> {
         writeln!(w)?;
         return Ok(());
     }
-    writeln!(w, "{:<24} {:>3} {:>9} {:>10} {:>7} {:>8} {:>11} {:>8}", "scenario", "k", "method", "SSD", "R²", "pop CV", "status", "seconds")?;
+    writeln!(
+        w,
+        "{:<24} {:>3} {:>9} {:>10} {:>7} {:>9} {:>11} {:>7} {:>6} {:>11} {:>8} {:>8}",
+        "scenario", "k", "method", "SSD", "R²", "R² common", "pairwise", "pop CV", "contig", "status", "gap", "seconds"
+    )?;
     for r in &result.scenarios {
-        writeln!(w, "{:<24} {:>3} {:>9} {:>10.3} {:>7.4} {:>8.3} {:>11} {:>8.2}", r.name, r.k, r.method, r.ssd, r.r2, r.pop_cv, format!("{:?}", r.status), r.seconds)?;
+        let gap = r.gap.map_or("–".to_string(), |g| format!("{:.2} %", 100.0 * g));
+        writeln!(
+            w,
+            "{:<24} {:>3} {:>9} {:>10.3} {:>7.4} {:>9.4} {:>11.1} {:>7.3} {:>6} {:>11} {:>8} {:>8.2}",
+            r.name, r.k, r.method, r.ssd, r.r2, r.r2_common, r.pairwise, r.pop_cv, if r.contiguous { "yes" } else { "NO" }, format!("{:?}", r.status), gap, r.seconds
+        )?;
+    }
+    writeln!(w, "R² and SSD in each scenario's own weighted features; R² common on all features, standardized, unweighted.")?;
+    for r in &result.scenarios {
+        if let Some(st) = &r.stability {
+            let zones: Vec<String> = st.zone.iter().map(|v| format!("{v:.2}")).collect();
+            let always = st.unit.values().filter(|&&v| v >= 1.0).count();
+            writeln!(
+                w,
+                "stability {}: zone survival (Jaccard ≥ {}) {}; {} of {} municipalities always with their core ({} runs)",
+                r.name, st.survival_threshold, zones.join(", "), always, st.unit.len(), st.runs
+            )?;
+        }
     }
     writeln!(w, "{:<24} {:<24} {:>8} {:>8} {:>6}", "A", "B", "ARI", "VI", "moved")?;
     for d in &result.distances {
@@ -311,43 +336,67 @@ fn compare(args: CompareArgs) -> Result<()> {
     Ok(())
 }
 
+/// Reads the `labels` of a `pianura zones --json` file: ISTAT code → zone number.
+fn read_plan_labels(path: &Path) -> Result<std::collections::BTreeMap<String, u64>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
+    let labels = v
+        .get("labels")
+        .and_then(|l| l.as_object())
+        .with_context(|| format!("{}: no `labels` object (expected the output of pianura zones --json)", path.display()))?;
+    let bad: Vec<String> = labels.iter().filter(|(_, z)| z.as_u64().is_none()).map(|(code, z)| format!("{code}: {z}")).collect();
+    if !bad.is_empty() {
+        anyhow::bail!("{}: zone numbers must be whole numbers ≥ 0, found {}", path.display(), bad.join(", "));
+    }
+    Ok(labels.iter().filter_map(|(code, z)| Some((code.clone(), z.as_u64()?))).collect())
+}
+
 fn ensemble(args: EnsembleArgs) -> Result<()> {
     use pianura::ensemble::{self, ChainParams, Sample};
     let clock = std::time::Instant::now();
     let (t, f) = load_area(&args.area)?;
+    let chain = ChainParams { samples: args.samples, burn_in: args.burn_in, k: args.k, balance: args.balance, seed: args.seed };
+    chain.check(t.len()).context("invalid ensemble settings (--k, --balance)")?;
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
     let x = f.standardized();
     let inst = Instance::new(&t, &g, &x);
-    if !(args.balance > 0.0 && args.balance < 1.0) {
-        anyhow::bail!("--balance must be between 0 and 1, found {}", args.balance);
-    }
-    let (lo, hi) = ensemble::bounds(&inst.pop, args.k, args.balance);
-    let cons = Constraints { k: args.k, min_pop: Some(lo), max_pop: Some(hi), ..Constraints::default() };
-    let params = SolveParams { objective: ObjectiveKind::Ssd, seed: args.seed, ..SolveParams::default() };
-    let best = solve::solve(&inst, &cons, &params, Method::Heuristic).context("cannot find a balanced contiguous start plan")?;
-    let plan = match &args.plan {
+    let given = match &args.plan {
         Some(path) => {
-            let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?)
-                .with_context(|| format!("{}: not JSON", path.display()))?;
-            let labels = v.get("labels").and_then(|l| l.as_object()).with_context(|| format!("{}: no `labels` object (expected the output of pianura zones --json)", path.display()))?;
-            let mut z = Vec::with_capacity(t.len());
-            for u in &t.units {
-                let zone = labels.get(&u.istat).and_then(|x| x.as_u64()).with_context(|| format!("{}: no zone for {u}", path.display()))?;
-                z.push(zone as usize);
-            }
-            pianura::partition::Partition::from_labels(&z)
+            let labels = read_plan_labels(path)?;
+            let p = ensemble::plan_from_labels(&t, &inst.adj, &labels, args.k)
+                .with_context(|| format!("{}: the plan cannot be placed with --k {}", path.display(), args.k))?;
+            Some(p)
         }
-        None => best.partition.clone(),
+        None => None,
     };
+    let given_balanced = given.as_ref().map(|p| ensemble::is_balanced(&inst.pop, p, args.k, args.balance));
+    // Start from the given plan when the chain may (balanced); otherwise a balanced heuristic
+    // plan is needed anyway.
+    let (start, start_name) = match (&given, given_balanced) {
+        (Some(p), Some(true)) => (p.clone(), "plan"),
+        _ => {
+            let (lo, hi) = ensemble::bounds(&inst.pop, args.k, args.balance);
+            let cons = Constraints { k: args.k, min_pop: Some(lo), max_pop: Some(hi), ..Constraints::default() };
+            let params = SolveParams { objective: ObjectiveKind::Ssd, seed: args.seed, ..SolveParams::default() };
+            let best = solve::solve(&inst, &cons, &params, Method::Heuristic).context("cannot find a balanced contiguous start plan")?;
+            (best.partition, "heuristic")
+        }
+    };
+    let plan = given.unwrap_or_else(|| start.clone());
+    let within = ensemble::is_balanced(&inst.pop, &plan, args.k, args.balance);
     let total = tss(inst.x.view());
     let ssd = inst.objective(ObjectiveKind::Ssd);
-    let sample_of = |p: &pianura::partition::Partition| Sample { r2: metrics::r2(ssd.evaluate(p), total), imbalance: ensemble::imbalance(&inst.pop, p) };
+    let sample_of = |p: &pianura::partition::Partition| Sample { r2: metrics::r2(ssd.evaluate(p), total), imbalance: ensemble::imbalance(&inst.pop, p, args.k) };
     let mut samples = Vec::with_capacity(args.samples);
-    let chain = ChainParams { samples: args.samples, burn_in: args.burn_in, balance: args.balance, seed: args.seed };
-    let accepted = ensemble::run(&inst.adj, &inst.pop, &best.partition, &chain, |p| samples.push(sample_of(p)));
-    let summary = ensemble::summarize(&samples, sample_of(&plan));
+    let accepted = ensemble::run(&inst.adj, &inst.pop, &start, &chain, |p| samples.push(sample_of(p)));
+    let summary = ensemble::summarize(&samples, sample_of(&plan), within);
+    let start_text = match (start_name, args.plan.is_some()) {
+        ("plan", _) => "the given plan",
+        (_, true) => "the heuristic's balanced plan (the given plan is outside the bound)",
+        _ => "the heuristic's balanced plan",
+    };
     let description = format!(
-        "{} samples of {} contiguous zones with populations within ±{:.0} % of the ideal, from a ReCom chain (random-weight spanning trees, {} burn-in steps, seed {}; {} of {} steps changed the plan). The chain favours compact zones; it is not uniform over plans.",
+        "{} samples of {} contiguous zones with populations within ±{:.0} % of the ideal, from a ReCom chain started from {start_text} (random-weight spanning trees, {} burn-in steps, seed {}; {} of {} steps changed the plan). The chain favours compact zones; it is not uniform over plans.",
         args.samples, args.k, 100.0 * args.balance, args.burn_in, args.seed, accepted, args.samples + args.burn_in
     );
     #[derive(Serialize)]
@@ -357,14 +406,30 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
         balance: f64,
         burn_in: usize,
         seed: u64,
+        /// `file` (--plan) or `heuristic`.
+        plan: &'a str,
+        /// Where the chain started: `plan` or `heuristic`.
+        start: &'a str,
         accepted_steps: usize,
         distribution: &'a str,
         summary: &'a ensemble::Summary,
         seconds: f64,
     }
-    let report = Report { area: &t.source, k: args.k, balance: args.balance, burn_in: args.burn_in, seed: args.seed, accepted_steps: accepted, distribution: &description, summary: &summary, seconds: clock.elapsed().as_secs_f64() };
+    let report = Report {
+        area: &t.source,
+        k: args.k,
+        balance: args.balance,
+        burn_in: args.burn_in,
+        seed: args.seed,
+        plan: if args.plan.is_some() { "file" } else { "heuristic" },
+        start: start_name,
+        accepted_steps: accepted,
+        distribution: &description,
+        summary: &summary,
+        seconds: clock.elapsed().as_secs_f64(),
+    };
     let json = serde_json::to_vec_pretty(&report)?;
-    pianura::report::write_folder(&args.out, &[("ensemble.json".into(), json.clone()), ("ensemble.html".into(), pianura::report::compare_html::render_ensemble(&summary, &description).into_bytes())])?;
+    pianura::report::write_folder(&args.out, &[("ensemble.json".into(), json.clone()), ("ensemble.html".into(), pianura::report::compare_html::render_ensemble(&summary, &description, args.balance).into_bytes())])?;
     let mut w = std::io::stdout().lock();
     if args.json {
         w.write_all(&json)?;
@@ -373,6 +438,9 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
     }
     writeln!(w, "{description}")?;
     writeln!(w, "plan R² {:.4}: percentile {:.1} (samples: median {:.4}, 95 % {:.4}); imbalance {:.1} %: percentile {:.1}", summary.plan_r2, summary.r2_percentile, summary.r2_quantiles[2], summary.r2_quantiles[3], 100.0 * summary.plan_imbalance, summary.imbalance_percentile)?;
+    if !within {
+        writeln!(w, "! the plan is OUTSIDE the ±{:.0} % balance bound (largest deviation {:.1} %): every sample is within it", 100.0 * args.balance, 100.0 * summary.plan_imbalance)?;
+    }
     writeln!(w, "wrote {} (ensemble.html, ensemble.json) in {:.1} s", args.out.display(), clock.elapsed().as_secs_f64())?;
     Ok(())
 }
