@@ -250,7 +250,14 @@ fn solve_lp(model: Model, seconds: f64) -> Result<(Model, Lp), SolveError> {
 }
 
 /// Adds every separator inequality the LP solution violates; returns how many.
-fn separate(model: &mut Model, inst: &Instance, cols: &Columns, values: &[f64], seen: &mut HashSet<(usize, usize, Vec<usize>)>) -> usize {
+fn separate(
+    model: &mut Model,
+    inst: &Instance,
+    cons: &Constraints,
+    cols: &Columns,
+    values: &[f64],
+    seen: &mut HashSet<(usize, usize, Vec<usize>)>,
+) -> usize {
     let n = inst.n();
     let mut val = vec![vec![0.0; n]; n]; // val[j][i] = x[i][j]
     for (c, &(i, j, _)) in cols.pairs.iter().enumerate() {
@@ -273,8 +280,54 @@ fn separate(model: &mut Model, inst: &Instance, cols: &Columns, values: &[f64], 
                 added += 1;
             }
         }
+        if let Some(ring) = too_small_ring(inst, cons, &val[j], j) {
+            if seen.insert((j, j, ring.clone())) {
+                let xjj = cols.col(j, j).expect("positive value, so allowed");
+                let rhs = ring.iter().filter_map(|&v| cols.col(v, j)).map(|c| (c, -1.0));
+                model.add_row(..=0.0, std::iter::once((xjj, 1.0)).chain(rhs));
+                added += 1;
+            }
+        }
     }
     added
+}
+
+/// Minimum-size cuts: a zone led by `j` that must reach a population (or a number of
+/// municipalities) that a set `C ∋ j` does not reach leaves `C`, so it holds a unit of the
+/// ring `N(C)` around it: `x[j][j] ≤ Σ_{s∈N(C)} x[s][j]`. (Valid for any such `C`, connected or
+/// not.) Without them the LP meets a population bound with slivers of large towns. `C` grows
+/// greedily from `j` by the ring unit the LP leans to most, as long as `C` stays too small;
+/// returns the ring of the most violated cut found, sorted.
+fn too_small_ring(inst: &Instance, cons: &Constraints, val: &[f64], j: usize) -> Option<Vec<usize>> {
+    let (min_pop, min_units) = (cons.min_pop.unwrap_or(0.0), cons.min_units.unwrap_or(0));
+    let too_small = |pop: f64, size: usize| pop < min_pop - 1e-9 || size < min_units;
+    let n = inst.n();
+    if !too_small(inst.pop[j], 1) {
+        return None;
+    }
+    let w = |i: usize| val[i] / val[j];
+    let mut in_c = vec![false; n];
+    in_c[j] = true;
+    let (mut pop, mut size) = (inst.pop[j], 1);
+    let mut best: Option<(f64, Vec<usize>)> = None;
+    loop {
+        let mut ring: Vec<usize> = (0..n).filter(|&s| !in_c[s] && inst.adj[s].iter().any(|&u| in_c[u])).collect();
+        ring.sort_unstable();
+        let sum: f64 = ring.iter().map(|&s| w(s)).sum();
+        if sum < 1.0 - 1e-4 && best.as_ref().is_none_or(|b| sum < b.0) {
+            best = Some((sum, ring.clone()));
+        }
+        let next = ring
+            .iter()
+            .copied()
+            .filter(|&s| too_small(pop + inst.pop[s], size + 1) && w(s) > EPS)
+            .max_by(|&a, &b| w(a).total_cmp(&w(b)).then(b.cmp(&a)));
+        let Some(s) = next else { break };
+        in_c[s] = true;
+        pop += inst.pop[s];
+        size += 1;
+    }
+    best.map(|(_, ring)| ring)
 }
 
 pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
@@ -380,7 +433,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
                 }
             }
             let pruned = result.objective >= ub - tol(ub);
-            let added = if pruned { 0 } else { separate(&mut model, inst, &cols, &result.values, &mut seen) };
+            let added = if pruned { 0 } else { separate(&mut model, inst, cons, &cols, &result.values, &mut seen) };
             if debug && nodes == 1 {
                 eprintln!("root round {round}: bound {:.4} ub {ub:.4}, {added} cuts, {:.2} s", result.objective, clock.elapsed().as_secs_f64());
             }
