@@ -463,6 +463,16 @@ fn plan(args: PlanArgs) -> Result<()> {
         spec.solver.time_limit = t;
     }
     let (t_all, f_all) = load_area(&args.area)?;
+    if let (None, Some(path)) = (&args.spec, &args.area.area) {
+        // The embedded spec names the embedded area; another --area is named after its file
+        // (or its folder, for `<folder>/area.geojson`).
+        let stem = path.file_stem().unwrap_or(path.as_os_str());
+        let named = match path.parent().and_then(|p| p.file_name()) {
+            Some(folder) if stem == "area" => folder,
+            _ => stem,
+        };
+        spec.area.name = named.to_string_lossy().into_owned();
+    }
     spec.check(&t_all, f_all.names(), &spec_name)?;
     let t = plan::vast_area(&t_all, &spec);
     let rows: Vec<usize> = t.units.iter().map(|u| t_all.find(&u.istat).expect("subset of the area").index()).collect();

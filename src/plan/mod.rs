@@ -117,6 +117,8 @@ pub struct GroupPlan {
     pub centre: UnitRef,
     /// Residents.
     pub population: f64,
+    /// SSD of the members' weighted features around their mean (as for zones).
+    pub ssd: f64,
     /// Largest km between two members.
     pub diameter_km: Option<f64>,
     /// True when every group bound holds.
@@ -583,6 +585,7 @@ fn solve_groups(
             }
         };
         let gcentres = Medoid { costs: sub.medoid.clone() }.centres(&groups_part);
+        let gtally = crate::objective::Tally::new(sub.x.view(), &groups_part);
         let mut ids = Vec::new();
         for (gi, gm) in groups_part.zones().iter().enumerate() {
             let gid = format!("{}.{}", zi + 1, gi + 1);
@@ -607,6 +610,7 @@ fn solve_groups(
                 members: gm.iter().map(|&u| unit_ref(t, u)).collect(),
                 centre: unit_ref(t, members[gcentres[gi]]),
                 population: pop,
+                ssd: gtally.zone_ssd(gi),
                 diameter_km: d,
                 meets_bounds: meets,
             });

