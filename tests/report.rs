@@ -31,9 +31,10 @@ fn browser(profile: &Path) -> Command {
 /// the plan.
 fn plan_into(out: &Path) {
     let spec = pianura::plan::spec::DEFAULT_SPEC
-        .replacen("node_limit = 25", "node_limit = 3", 1)
+        .replacen("node_limit = 60", "node_limit = 3", 1)
         .replacen("name = \"Bassa Bresciana (ambiti 8, 9, 10)\"", &format!("name = \"{AREA}\""), 1);
     assert!(spec.contains(AREA), "the default spec names its area as this test expects");
+    assert!(spec.contains("\nnode_limit = 3\n"), "the default spec sets node_limit as this test expects");
     let spec_path = out.parent().unwrap().join("quick.toml");
     std::fs::write(&spec_path, spec).unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_pianura"))

@@ -6,8 +6,9 @@
 //! municipality). Tier 3 partitions every zone into contiguous groups meeting the group bounds;
 //! members farther apart than `max_km` become keep-apart pairs, and the medoid cost gains a
 //! travel term (`compactness` per km) so homogeneity is balanced against compactness. The
-//! number of groups of a zone is the *fewest* that meets every bound — association pays through
-//! pooling, so the plan forms as few groups as the bounds allow. Groups never cross zones by
+//! number of groups of a zone is by default the *fewest* that meets every bound — association
+//! pays through pooling — or, with `groups.count = "most"`, the most (max-p style: small unions
+//! just above the minimum bounds). Groups never cross zones by
 //! construction (each zone is solved on its own). Where a tier cannot be done, the plan keeps
 //! going and says why, naming zone, municipalities and constraint, with the smallest single
 //! relaxation that works when one is found.
@@ -525,19 +526,19 @@ fn solve_groups(
             cannot_link: apart,
             centres: vec![],
         };
-        let found = fewest_groups(&sub, &cons, spec, Method::Auto);
+        let found = choose_groups(&sub, &cons, spec, gs.count, Method::Auto);
         let found = match found {
             Ok(o) => Ok(o),
             Err(e) if !must.is_empty() => {
                 // Collaborations may be the obstacle: admit them one at a time, in order, and
                 // split only those that leave the zone without groups meeting the bounds.
                 let loose = Constraints { must_link: vec![], ..cons.clone() };
-                if fewest_groups(&sub, &loose, spec, Method::Heuristic).is_ok() {
+                if choose_groups(&sub, &loose, spec, gs.count, Method::Heuristic).is_ok() {
                     let mut admitted: Vec<Vec<usize>> = Vec::new();
                     for (loc, &ci) in must.iter().zip(&must_of) {
                         let mut trial = admitted.clone();
                         trial.push(loc.clone());
-                        match fewest_groups(&sub, &Constraints { must_link: trial.clone(), ..cons.clone() }, spec, Method::Heuristic) {
+                        match choose_groups(&sub, &Constraints { must_link: trial.clone(), ..cons.clone() }, spec, gs.count, Method::Heuristic) {
                             Ok(_) => admitted = trial,
                             Err(why) => {
                                 collab_state[ci].2 = Some(format!(
@@ -547,7 +548,7 @@ fn solve_groups(
                             }
                         }
                     }
-                    fewest_groups(&sub, &Constraints { must_link: admitted, ..cons.clone() }, spec, Method::Auto)
+                    choose_groups(&sub, &Constraints { must_link: admitted, ..cons.clone() }, spec, gs.count, Method::Auto)
                 } else {
                     Err(e)
                 }
@@ -687,9 +688,16 @@ fn diameter(inst: &Instance, members: &[usize]) -> Option<f64> {
     Some(best)
 }
 
-/// The fewest groups (k from the bounds' minimum upwards) that meet every bound.
-/// Also returns a note when a smaller count was only not found, rather than proved impossible.
-fn fewest_groups(sub: &Instance, cons: &Constraints, spec: &Spec, method: Method) -> Result<(Outcome, Option<String>), SolveError> {
+/// The fewest (or, with `count = "most"`, the most) groups that meet every bound, trying the
+/// counts the bounds allow in that order. Also returns a note when a better count was only
+/// not found, rather than proved impossible.
+fn choose_groups(
+    sub: &Instance,
+    cons: &Constraints,
+    spec: &Spec,
+    spec_count: spec::GroupCount,
+    method: Method,
+) -> Result<(Outcome, Option<String>), SolveError> {
     let n = sub.n();
     let pop: f64 = sub.pop.iter().sum();
     let lo_units = n.div_ceil(cons.max_units.unwrap_or(n).max(1));
@@ -705,13 +713,18 @@ fn fewest_groups(sub: &Instance, cons: &Constraints, spec: &Spec, method: Method
         SolveParams { node_limit: Some(spec.solver.group_node_limit), ..params(spec) }
     };
     let mut unsettled = Vec::new();
-    for k in lo..=hi {
+    let order: Vec<usize> = match spec_count {
+        spec::GroupCount::Fewest => (lo..=hi).collect(),
+        spec::GroupCount::Most => (lo..=hi).rev().collect(),
+    };
+    for k in order {
         let c = Constraints { k, ..cons.clone() };
         match solve::solve(sub, &c, &p, method) {
             Ok(o) => {
                 let note = (!unsettled.is_empty()).then(|| {
                     let ks: Vec<String> = unsettled.iter().map(usize::to_string).collect();
-                    format!("fewer groups not ruled out: no split into {} group(s) was found within the search limits, but none was proved impossible", ks.join(" or "))
+                    let which = if spec_count == spec::GroupCount::Most { "more" } else { "fewer" };
+                    format!("{which} groups not ruled out: no split into {} group(s) was found within the search limits, but none was proved impossible", ks.join(" or "))
                 });
                 return Ok((o, note));
             }
@@ -737,7 +750,7 @@ fn fewest_groups(sub: &Instance, cons: &Constraints, spec: &Spec, method: Method
 /// Tries relaxing one bound at a time, in small steps, and reports the smallest change that
 /// makes groups possible (tested with the heuristic).
 fn smallest_relaxation(sub: &Instance, cons: &Constraints, spec: &Spec) -> Option<String> {
-    let works = |c: &Constraints| fewest_groups(sub, c, spec, Method::Heuristic).is_ok();
+    let works = |c: &Constraints| choose_groups(sub, c, spec, spec::GroupCount::Fewest, Method::Heuristic).is_ok();
     let mut found: Vec<(f64, String)> = Vec::new();
     if let Some(lo) = cons.min_pop {
         for step in 1..=20 {

@@ -165,6 +165,21 @@ pub struct GroupSpec {
     /// Cost per km from a member to its group's lead municipality (homogeneity vs compactness).
     #[serde(default)]
     pub compactness: f64,
+    /// How many groups per zone: the fewest the bounds allow (pooling), or the most (small
+    /// unions, as max-p regionalization does).
+    #[serde(default)]
+    pub count: GroupCount,
+}
+
+/// Which number of groups a zone gets among those the bounds allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupCount {
+    /// The fewest groups: association pays through pooling.
+    #[default]
+    Fewest,
+    /// The most groups (max-p): each as small as the minimum bounds allow.
+    Most,
 }
 
 impl Spec {
