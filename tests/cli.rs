@@ -151,3 +151,25 @@ fn zones_infeasible_request_names_the_exclave() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Campione d'Italia") && err.contains("3000"), "{err}");
 }
+
+#[test]
+fn zones_keep_together_keep_apart_and_centres_from_the_command_line() {
+    // Manerbio (017103) and Offlaga (017122) are neighbours; Ghedi (017078) and Leno (017088)
+    // too; Montichiari (017113) must lead a zone.
+    let v = json(&[
+        "zones", "--k", "4", "--method", "heuristic", "--keep-together", "017103,017122", "--keep-apart", "017078,017088",
+        "--centre", "017113", "--json",
+    ]);
+    let labels = v["labels"].as_object().unwrap();
+    assert_eq!(labels["017103"], labels["017122"], "kept together");
+    assert_ne!(labels["017078"], labels["017088"], "kept apart");
+    assert!(v["centres"].as_array().unwrap().iter().any(|c| c == "017113"), "Montichiari leads a zone: {}", v["centres"]);
+    assert_eq!(v["contiguous"], true);
+    // An unknown code is named; k-means refuses constraints instead of ignoring them.
+    let out = pianura(&["zones", "--k", "4", "--keep-apart", "017078,999999"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no municipality with ISTAT code 999999"));
+    let out = pianura(&["zones", "--k", "4", "--method", "kmeans", "--min-pop", "30000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("k-means is the non-spatial reference"));
+}

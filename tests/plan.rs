@@ -220,3 +220,41 @@ fn a_listed_vast_area_restricts_the_plan() {
     assert_eq!(plan.functions[0].zones.len(), 2);
     assert_eq!(plan.functions[0].assignment.len(), 7);
 }
+
+#[test]
+fn an_extra_feature_from_a_csv_is_weighted_into_the_zones() {
+    // An extra column joined by ISTAT code: residents of 2022 in thousands (from the fixture).
+    let t = Territory::embedded_default();
+    let raw: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(bassa42()).unwrap()).unwrap();
+    let mut csv = String::from("istat,pop2022_k\n");
+    let mut extra = BTreeMap::new();
+    for f in raw["features"].as_array().unwrap() {
+        let (code, pop) = (f["properties"]["istat"].as_str().unwrap(), f["properties"]["pop_2022"].as_f64().unwrap());
+        csv.push_str(&format!("{code},{}\n", pop / 1000.0));
+        extra.insert(code.to_string(), pop / 1000.0);
+    }
+    let (_d, path) = write_temp("extra.csv", &csv);
+    let feats = FeatureMatrix::from_territory(&t).join_csv(&path, &t).unwrap();
+    // Only the extra feature counts, with weight 3.
+    let mut spec = quick_spec();
+    spec.functions.retain(|id, _| id == "suap_sue");
+    spec.area.features.push("pop2022_k".into());
+    let f = spec.functions.get_mut("suap_sue").unwrap();
+    for w in f.weights.values_mut() {
+        *w = 0.0;
+    }
+    f.weights.insert("pop2022_k".into(), 3.0);
+    spec.check(&t, feats.names(), "test spec").unwrap();
+    let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
+    let plan = plan::build(&t, &g, &feats, &spec, &[], &|_, _| {}).unwrap().0;
+    // Each zone's SSD is 3 × the squared deviations of the z-scored extra feature (ddof 0).
+    let n = extra.len() as f64;
+    let mean = extra.values().sum::<f64>() / n;
+    let sd = (extra.values().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
+    for z in &plan.functions[0].zones {
+        let zs: Vec<f64> = z.members.iter().map(|m| (extra[&m.istat] - mean) / sd).collect();
+        let zm = zs.iter().sum::<f64>() / zs.len() as f64;
+        let expected = 3.0 * zs.iter().map(|v| (v - zm) * (v - zm)).sum::<f64>();
+        assert!((z.ssd - expected).abs() < 1e-9 * expected.max(1.0), "zone {}: {} vs {expected}", z.id, z.ssd);
+    }
+}
