@@ -240,9 +240,9 @@ fn fixed_centres_lead_different_zones_for_every_objective() {
             let out = solve(&inst, &cons, &params(kind), method).unwrap();
             assert!(meets(&inst, &cons, out.partition.labels()), "{kind:?} {method:?}");
             assert!(out.objective >= best - 1e-9, "{kind:?} {method:?}: {} below the optimum {best}", out.objective);
-            if method == Method::Exact {
-                assert!((out.objective - best).abs() < 1e-6, "{kind:?}: exact {} vs brute force {best}", out.objective);
-            }
+            // Both reach the optimum on 9 cells: the heuristic scores a zone by its fixed
+            // centre, as the outcome does, so it optimises the right thing.
+            assert!((out.objective - best).abs() < 1e-6, "{kind:?} {method:?}: {} vs brute force {best}", out.objective);
         }
     }
     let medoid = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();

@@ -97,7 +97,11 @@ impl<'a> Ctx<'a> {
                 }
                 let units: Vec<usize> =
                     members.iter().flat_map(|&a| self.atoms.units[a].iter().copied()).collect();
-                self.inst.medoid.zone(&units).0
+                // A zone holding a fixed centre is led by it, as the outcome scores it.
+                match self.cons.centres.iter().find(|c| units.contains(c)) {
+                    Some(&c) => units.iter().map(|&i| self.inst.medoid.cost[[i, c]]).sum(),
+                    None => self.inst.medoid.zone(&units).0,
+                }
             }
         }
     }
