@@ -139,6 +139,23 @@ impl Tally {
     }
 }
 
+/// A tally of just the two zones a move touches (`unit`'s zone as 0, `to` as 1): the delta
+/// then costs O((|from| + |to|) · features), not a pass over the whole partition. Callers
+/// handle a move within the same zone (delta 0) first.
+fn two_zone_tally(x: ArrayView2<f64>, p: &Partition, unit: usize, to: usize) -> Tally {
+    let from = p.zone_of(unit);
+    let cols = x.ncols();
+    let mut t = Tally { p: cols, sums: vec![0.0; 2 * cols], sumsq: vec![0.0; 2], counts: vec![0; 2], norms: vec![0.0; x.nrows()] };
+    for (slot, z) in [(0, from), (1, to)] {
+        for &u in p.members(z) {
+            let row = x.row(u);
+            t.norms[u] = row.dot(&row);
+            t.add(x, u, slot);
+        }
+    }
+    t
+}
+
 /// Sum of squared deviations from zone means, over standardized (weighted) features.
 #[derive(Debug, Clone)]
 pub struct Ssd {
@@ -154,7 +171,10 @@ impl Objective for Ssd {
         Tally::new(self.x.view(), p).ssd()
     }
     fn delta(&self, p: &Partition, unit: usize, to: usize) -> f64 {
-        Tally::new(self.x.view(), p).delta_ssd(self.x.view(), unit, p.zone_of(unit), to)
+        if p.zone_of(unit) == to {
+            return 0.0;
+        }
+        two_zone_tally(self.x.view(), p, unit, to).delta_ssd(self.x.view(), unit, 0, 1)
     }
 }
 
@@ -173,7 +193,10 @@ impl Objective for Pairwise {
         Tally::new(self.x.view(), p).pairwise()
     }
     fn delta(&self, p: &Partition, unit: usize, to: usize) -> f64 {
-        Tally::new(self.x.view(), p).delta_pairwise(self.x.view(), unit, p.zone_of(unit), to)
+        if p.zone_of(unit) == to {
+            return 0.0;
+        }
+        two_zone_tally(self.x.view(), p, unit, to).delta_pairwise(self.x.view(), unit, 0, 1)
     }
 }
 
