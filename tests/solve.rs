@@ -311,3 +311,27 @@ fn medoid_travel_term_and_population_weights() {
     assert!((weighted.medoid.cost[[1, 0]] - 6.0).abs() < 1e-12);
     assert!(base.with_medoid_options(-1.0, false).is_err());
 }
+
+#[test]
+fn max_p_finds_the_most_zones_brute_force_allows() {
+    let inst = grid(3, 3);
+    for min_pop in [2300.0, 2500.0, 3000.0, 4000.0] {
+        let cons = Constraints { min_pop: Some(min_pop), ..Default::default() };
+        // The largest k with some contiguous partition meeting the minimum, by enumeration.
+        let most = (1..=9).rev().find(|&k| !all_partitions(&inst, &Constraints { k, ..cons.clone() }).is_empty()).unwrap();
+        let found = pianura::solve::max_p::max_p(&inst, &cons, &params(ObjectiveKind::Ssd), Method::Heuristic).unwrap();
+        assert_eq!(found.p, most, "min_pop {min_pop}");
+        assert_eq!(found.outcome.partition.k(), most);
+        assert!(meets(&inst, &Constraints { k: most, ..cons.clone() }, found.outcome.partition.labels()));
+        // 11,192 residents in all: at most ⌊11192 / min_pop⌋ zones.
+        assert_eq!(found.upper_bound, (11192.0 / min_pop) as usize);
+        assert!(found.upper_bound >= found.p);
+        assert!(found.proved, "min_pop {min_pop}: the exact search settles one zone more");
+        // Among partitions into that many zones, the exact medoid run is the best one.
+        let exact = pianura::solve::max_p::max_p(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();
+        let best = brute_force_min(&inst, &Constraints { k: most, ..cons.clone() }, ObjectiveKind::Medoid);
+        assert!((exact.outcome.objective - best).abs() < 1e-6, "min_pop {min_pop}: {} vs {best}", exact.outcome.objective);
+    }
+    let err = pianura::solve::max_p::max_p(&inst, &Constraints::default(), &params(ObjectiveKind::Ssd), Method::Heuristic).unwrap_err();
+    assert!(matches!(err, SolveError::Param(m) if m.contains("minimum zone population")));
+}

@@ -191,9 +191,13 @@ struct EnsembleArgs {
 struct ZonesArgs {
     #[command(flatten)]
     area: AreaArgs,
-    /// Number of zones.
+    /// Number of zones (or --max-p).
+    #[arg(long, required_unless_present = "max_p", conflicts_with = "max_p")]
+    k: Option<usize>,
+    /// Max-p: as many zones as the minimum bounds (--min-pop, --min-units) allow, found by the
+    /// heuristic, then solved with --method; reports the proven upper bound on the count.
     #[arg(long)]
-    k: usize,
+    max_p: bool,
     /// Solver: auto (exact where it can prove optimality, else heuristic), exact, heuristic,
     /// ward, skater, or kmeans (ignores contiguity: the non-spatial reference).
     #[arg(long, value_enum, default_value_t = Method::Auto)]
@@ -687,6 +691,14 @@ fn features(args: FeaturesArgs) -> Result<()> {
     Ok(())
 }
 
+/// Max-p: the count found and the proven upper bound.
+#[derive(Debug, Serialize)]
+struct MaxPReport {
+    p: usize,
+    upper_bound: usize,
+    proved: bool,
+}
+
 /// `pianura zones --json` (see README).
 #[derive(Debug, Serialize)]
 struct ZonesReport {
@@ -717,6 +729,9 @@ struct ZonesReport {
     gap: Option<f64>,
     seconds: f64,
     seed: u64,
+    /// Present for --max-p.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_p: Option<MaxPReport>,
 }
 
 fn zones(args: ZonesArgs) -> Result<()> {
@@ -737,7 +752,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
         .with_medoid_options(args.travel_weight, args.population_weighted)
         .context("invalid medoid options")?;
     let cons = Constraints {
-        k: args.k,
+        k: args.k.unwrap_or(0),
         min_pop: args.min_pop,
         max_pop: args.max_pop,
         min_units: args.min_units,
@@ -760,7 +775,12 @@ fn zones(args: ZonesArgs) -> Result<()> {
         threads: args.threads,
         ..SolveParams::default()
     };
-    let out = solve::solve(&inst, &cons, &params, args.method).context("cannot partition the area")?;
+    let (out, max_p) = if args.max_p {
+        let m = solve::max_p::max_p(&inst, &cons, &params, args.method).context("cannot partition the area")?;
+        (m.outcome, Some(MaxPReport { p: m.p, upper_bound: m.upper_bound, proved: m.proved }))
+    } else {
+        (solve::solve(&inst, &cons, &params, args.method).context("cannot partition the area")?, None)
+    };
     let p = &out.partition;
     let istat = |u: usize| t.units[u].istat.clone();
     let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
@@ -789,6 +809,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
         gap: out.gap,
         seconds: out.seconds,
         seed: args.seed,
+        max_p,
     };
     let mut w = std::io::stdout().lock();
     if args.json {
@@ -803,6 +824,10 @@ fn zones(args: ZonesArgs) -> Result<()> {
         _ => "heuristic (no optimality claim)".to_string(),
     };
     writeln!(w, "{} zones of {} municipalities ({}), method {}, objective {:?}", report.k, t.len(), t.source, report.method, args.objective)?;
+    if let Some(m) = &report.max_p {
+        let proof = if m.proved { "proved the most".to_string() } else { format!("none can have more than {}", m.upper_bound) };
+        writeln!(w, "max-p: {} zones meet the minimum bounds ({proof})", m.p)?;
+    }
     writeln!(w, "value {:.4}   status {status}   {:.2} s", report.value, report.seconds)?;
     writeln!(w, "SSD {:.4}   R² {:.4}   pairwise {:.4}   medoid {:.4}   contiguous {}", report.ssd, report.r2, report.pairwise, report.medoid, report.contiguous)?;
     for (z, m) in p.zones().iter().enumerate() {

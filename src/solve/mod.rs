@@ -7,6 +7,7 @@
 pub mod exact;
 pub mod heuristic;
 pub mod kmeans;
+pub mod max_p;
 
 use std::collections::{BTreeMap, BTreeSet};
 
