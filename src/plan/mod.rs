@@ -355,34 +355,36 @@ fn solve_zones(
         spec::ZoneCount::Range([lo, hi]) => (lo..=hi).collect(),
     };
     let p = params(spec);
-    let mut results: Vec<Outcome> = Vec::new();
+    // Each k starts from the same collaborations; its own splits travel with its result.
+    let mut results: Vec<(Outcome, CollabState)> = Vec::new();
     let mut failures: Vec<(usize, SolveError)> = Vec::new();
     for &k in &ks {
+        let mut st = state.clone();
         let plain = Constraints { k, ..base.clone() };
-        let must: Vec<Vec<usize>> = state.iter().filter(|s| s.2.is_none()).map(|s| s.1.clone()).collect();
+        let must: Vec<Vec<usize>> = st.iter().filter(|s| s.2.is_none()).map(|s| s.1.clone()).collect();
         let cons = Constraints { must_link: must, ..plain.clone() };
         match solve::solve(inst, &cons, &p, Method::Auto) {
-            Ok(o) => results.push(o),
-            Err(_) if !cons.must_link.is_empty() && solve::solve(inst, &plain, &quick(spec), Method::Heuristic).is_ok() => {
+            Ok(o) => results.push((o, st)),
+            Err(_) if !cons.must_link.is_empty() && feasible(inst, &plain, spec).is_ok() => {
                 // The collaborations are the obstacle: admit them one at a time, in order, and
-                // split only those that make the zones impossible.
+                // split only those that make the zones impossible (or that no search could fit).
                 let mut admitted: Vec<Vec<usize>> = Vec::new();
-                for s in state.iter_mut().filter(|s| s.2.is_none()) {
+                for s in st.iter_mut().filter(|s| s.2.is_none()) {
                     let mut trial = admitted.clone();
                     trial.push(s.1.clone());
-                    let c = Constraints { must_link: trial.clone(), ..plain.clone() };
-                    match solve::solve(inst, &c, &quick(spec), Method::Heuristic) {
-                        Ok(_) => admitted = trial,
+                    match feasible(inst, &Constraints { must_link: trial.clone(), ..plain.clone() }, spec) {
+                        Ok(()) => admitted = trial,
                         Err(why) => {
+                            let verdict = if matches!(why, SolveError::Infeasible(_)) { "leaves no" } else { "left no search finding" };
                             s.2 = Some(format!(
-                                "keeping it whole, with the collaborations kept before it, leaves no {k} contiguous zones meeting functions.{id}.zones ({why})"
+                                "keeping it whole, with the collaborations kept before it, {verdict} {k} contiguous zones meeting functions.{id}.zones ({why})"
                             ))
                         }
                     }
                 }
                 let c = Constraints { must_link: admitted, ..plain.clone() };
                 match solve::solve(inst, &c, &p, Method::Auto) {
-                    Ok(o) => results.push(o),
+                    Ok(o) => results.push((o, st)),
                     Err(e) => failures.push((k, e)),
                 }
             }
@@ -409,12 +411,21 @@ fn solve_zones(
     // than 10 %.
     let mut pick = results.len() - 1;
     for i in 0..results.len().saturating_sub(1) {
-        if results[i + 1].objective > 0.9 * results[i].objective {
+        if results[i + 1].0.objective > 0.9 * results[i].0.objective {
             pick = i;
             break;
         }
     }
-    Ok((results.swap_remove(pick), state, None))
+    let (out, st) = results.swap_remove(pick);
+    Ok((out, st, None))
+}
+
+/// Whether some partition meets `cons`: a quick heuristic look, then the full solve (exact
+/// where the size allows), which finds one, proves there is none, or stops at its limits.
+fn feasible(inst: &Instance, cons: &Constraints, spec: &Spec) -> Result<(), SolveError> {
+    solve::solve(inst, cons, &quick(spec), Method::Heuristic)
+        .or_else(|_| solve::solve(inst, cons, &params(spec), Method::Auto))
+        .map(|_| ())
 }
 
 /// Solver settings for "is there any partition?" questions: a few heuristic starts.
@@ -533,16 +544,22 @@ fn solve_groups(
                 // Collaborations may be the obstacle: admit them one at a time, in order, and
                 // split only those that leave the zone without groups meeting the bounds.
                 let loose = Constraints { must_link: vec![], ..cons.clone() };
-                if choose_groups(&sub, &loose, spec, gs.count, Method::Heuristic).is_ok() {
+                // Whether some split meets the bounds: heuristic first, exact search after.
+                let splits = |c: &Constraints| {
+                    choose_groups(&sub, c, spec, spec::GroupCount::Fewest, Method::Heuristic)
+                        .or_else(|_| choose_groups(&sub, c, spec, spec::GroupCount::Fewest, Method::Auto))
+                };
+                if splits(&loose).is_ok() {
                     let mut admitted: Vec<Vec<usize>> = Vec::new();
                     for (loc, &ci) in must.iter().zip(&must_of) {
                         let mut trial = admitted.clone();
                         trial.push(loc.clone());
-                        match choose_groups(&sub, &Constraints { must_link: trial.clone(), ..cons.clone() }, spec, gs.count, Method::Heuristic) {
+                        match splits(&Constraints { must_link: trial.clone(), ..cons.clone() }) {
                             Ok(_) => admitted = trial,
                             Err(why) => {
+                                let verdict = if matches!(why, SolveError::Infeasible(_)) { "leaves" } else { "left, as far as the search found," };
                                 collab_state[ci].2 = Some(format!(
-                                    "keeping it whole, with the collaborations kept before it, leaves zone {} without groups meeting functions.{id}.groups ({why})",
+                                    "keeping it whole, with the collaborations kept before it, {verdict} zone {} without groups meeting functions.{id}.groups ({why})",
                                     zi + 1
                                 ))
                             }
@@ -701,9 +718,9 @@ fn choose_groups(
     let n = sub.n();
     let pop: f64 = sub.pop.iter().sum();
     let lo_units = n.div_ceil(cons.max_units.unwrap_or(n).max(1));
-    let lo_pop = cons.max_pop.map_or(1, |hi| (pop / hi).ceil() as usize);
+    let lo_pop = cons.max_pop.map_or(1, |hi| (pop / hi - 1e-9).ceil() as usize);
     let hi_units = n / cons.min_units.unwrap_or(1).max(1);
-    let hi_pop = cons.min_pop.map_or(n, |lo| if lo > 0.0 { (pop / lo).floor() as usize } else { n });
+    let hi_pop = cons.min_pop.map_or(n, |lo| if lo > 0.0 { (pop / lo + 1e-9).floor() as usize } else { n });
     let (lo, hi) = (lo_units.max(lo_pop).max(1), hi_units.min(hi_pop).min(n));
     let mut last = None;
     // The relaxation search only asks "is there one?": a few heuristic starts suffice.

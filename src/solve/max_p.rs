@@ -35,7 +35,7 @@ fn piece_bounds(inst: &Instance, cons: &Constraints) -> Vec<usize> {
         .iter()
         .map(|c| {
             let pop: f64 = c.iter().map(|&u| inst.pop[u]).sum();
-            let by_pop = cons.min_pop.filter(|&lo| lo > 0.0).map_or(c.len(), |lo| (pop / lo).floor() as usize);
+            let by_pop = cons.min_pop.filter(|&lo| lo > 0.0).map_or(c.len(), |lo| (pop / lo + 1e-9).floor() as usize);
             let by_size = cons.min_units.map_or(c.len(), |lo| c.len() / lo.max(1));
             by_pop.min(by_size).min(c.len())
         })
@@ -66,7 +66,8 @@ pub fn max_p(inst: &Instance, cons: &Constraints, params: &SolveParams, method: 
     let found = std::cell::RefCell::new(std::collections::BTreeMap::new());
     let finds = |k: usize| {
         let c = Constraints { k, ..cons.clone() };
-        if solve(inst, &c, params, Method::Heuristic).is_ok() {
+        if let Ok(o) = solve(inst, &c, params, Method::Heuristic) {
+            found.borrow_mut().insert(k, o);
             return true;
         }
         if inst.n() > super::exact::AUTO_MAX_UNITS {
@@ -107,12 +108,12 @@ pub fn max_p(inst: &Instance, cons: &Constraints, params: &SolveParams, method: 
             .find(|&k| finds(k))
             .ok_or_else(|| SolveError::NotFound(format!("no count from {upper} down to {lowest} zones meeting the bounds was found")))?
     };
-    // The requested method at that count; if it misses what the exact search found, the
-    // exact search's partition, rescored for the requested objective.
+    // The requested method at that count; if it misses what the search found, the search's
+    // partition (the heuristic's, or the exact search's rescored for the objective).
     let outcome = match solve(inst, &Constraints { k: best, ..cons.clone() }, params, method) {
         Ok(o) => o,
         Err(e) => match found.borrow_mut().remove(&best) {
-            Some(o) => Outcome::unproven(inst, cons, params.objective, o.partition, "exact", clock),
+            Some(o) => Outcome::unproven(inst, cons, params.objective, o.partition, o.method, clock),
             None => return Err(e),
         },
     };

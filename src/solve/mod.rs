@@ -383,7 +383,7 @@ impl Constraints {
                     lo * self.k as f64
                 ));
             }
-            let most: usize = comps.iter().map(|c| (piece_pop(c) / lo).floor() as usize).sum();
+            let most: usize = comps.iter().map(|c| (piece_pop(c) / lo + 1e-9).floor() as usize).sum();
             if lo > 0.0 && most < self.k {
                 return infeasible(format!(
                     "the area's {} separate pieces can hold at most {most} zones of at least {lo} residents, not {}",
@@ -406,7 +406,7 @@ impl Constraints {
                     hi * self.k as f64
                 ));
             }
-            let least: usize = comps.iter().map(|c| (piece_pop(c) / hi).ceil() as usize).sum();
+            let least: usize = comps.iter().map(|c| (piece_pop(c) / hi - 1e-9).ceil() as usize).sum();
             if least > self.k {
                 return infeasible(format!(
                     "the area's {} separate pieces need at least {least} zones of at most {hi} residents, not {}",
@@ -416,8 +416,8 @@ impl Constraints {
             }
         }
         if let Some(lo) = self.min_units {
-            if lo * self.k > n {
-                return infeasible(format!("{} zones of at least {lo} municipalities need {} but there are {n}", self.k, lo * self.k));
+            if lo.saturating_mul(self.k) > n {
+                return infeasible(format!("{} zones of at least {lo} municipalities need {} but there are {n}", self.k, lo.saturating_mul(self.k)));
             }
             if let Some(c) = comps.iter().find(|c| c.len() < lo) {
                 return infeasible(format!("the separate piece {{{}}} has fewer than {lo} municipalities", names(inst, c)));
@@ -432,8 +432,8 @@ impl Constraints {
             }
         }
         if let Some(hi) = self.max_units {
-            if hi * self.k < n {
-                return infeasible(format!("{} zones of at most {hi} municipalities hold {} but there are {n}", self.k, hi * self.k));
+            if hi.saturating_mul(self.k) < n {
+                return infeasible(format!("{} zones of at most {hi} municipalities hold {} but there are {n}", self.k, hi.saturating_mul(self.k)));
             }
             let least: usize = comps.iter().map(|c| c.len().div_ceil(hi.max(1))).sum();
             if least > self.k {
