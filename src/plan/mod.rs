@@ -368,19 +368,14 @@ fn solve_zones(
             Err(_) if !cons.must_link.is_empty() && feasible(inst, &plain, spec).is_ok() => {
                 // The collaborations are the obstacle: admit them one at a time, in order, and
                 // split only those that make the zones impossible (or that no search could fit).
-                let mut admitted: Vec<Vec<usize>> = Vec::new();
-                for s in st.iter_mut().filter(|s| s.2.is_none()) {
-                    let mut trial = admitted.clone();
-                    trial.push(s.1.clone());
-                    match feasible(inst, &Constraints { must_link: trial.clone(), ..plain.clone() }, spec) {
-                        Ok(()) => admitted = trial,
-                        Err(why) => {
-                            let verdict = if matches!(why, SolveError::Infeasible(_)) { "leaves no" } else { "left no search finding" };
-                            s.2 = Some(format!(
-                                "keeping it whole, with the collaborations kept before it, {verdict} {k} contiguous zones meeting functions.{id}.zones ({why})"
-                            ))
-                        }
-                    }
+                let mut open: Vec<&mut (String, Vec<usize>, Option<String>)> = st.iter_mut().filter(|s| s.2.is_none()).collect();
+                let groups: Vec<Vec<usize>> = open.iter().map(|s| s.1.clone()).collect();
+                let (admitted, refused) = admit(&groups, |m| feasible(inst, &Constraints { must_link: m.to_vec(), ..plain.clone() }, spec));
+                for (i, why) in refused {
+                    let verdict = if matches!(why, SolveError::Infeasible(_)) { "leaves no" } else { "left no search finding" };
+                    open[i].2 = Some(format!(
+                        "keeping it whole, with the collaborations kept before it, {verdict} {k} contiguous zones meeting functions.{id}.zones ({why})"
+                    ));
                 }
                 let c = Constraints { must_link: admitted, ..plain.clone() };
                 match solve::solve(inst, &c, &p, Method::Auto) {
@@ -420,6 +415,25 @@ fn solve_zones(
     Ok((out, st, None))
 }
 
+/// Collaborations admitted one at a time, in order: each stays whole when `fits` holds for it
+/// together with those admitted before it. Returns the admitted groups and, for the others,
+/// their position and why they did not fit.
+fn admit(
+    groups: &[Vec<usize>],
+    fits: impl Fn(&[Vec<usize>]) -> Result<(), SolveError>,
+) -> (Vec<Vec<usize>>, Vec<(usize, SolveError)>) {
+    let mut admitted = Vec::new();
+    let mut refused = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        admitted.push(g.clone());
+        if let Err(why) = fits(&admitted) {
+            admitted.pop();
+            refused.push((i, why));
+        }
+    }
+    (admitted, refused)
+}
+
 /// Whether some partition meets `cons`: a quick heuristic look, then the full solve (exact
 /// where the size allows), which finds one, proves there is none, or stops at its limits.
 fn feasible(inst: &Instance, cons: &Constraints, spec: &Spec) -> Result<(), SolveError> {
@@ -437,19 +451,7 @@ fn quick(spec: &Spec) -> SolveParams {
 /// less) that makes contiguous zones possible, tested with the heuristic.
 fn zone_relaxation(inst: &Instance, cons: &Constraints, spec: &Spec) -> Option<(Constraints, String)> {
     let works = |c: &Constraints| solve::solve(inst, c, &quick(spec), Method::Heuristic).is_ok();
-    let mut found: Vec<(f64, Constraints, String)> = Vec::new();
-    if let Some(lo) = cons.min_pop {
-        if let Some((step, c)) = (1..=20).map(|s| (s, Constraints { min_pop: Some((lo * (1.0 - 0.05 * s as f64)).floor()), ..cons.clone() })).find(|(_, c)| works(c)) {
-            let v = c.min_pop.unwrap_or(0.0);
-            found.push((0.05 * step as f64, c, format!("zones.min_pop {lo} → {v}")));
-        }
-    }
-    if let Some(hi) = cons.max_pop {
-        if let Some((step, c)) = (1..=20).map(|s| (s, Constraints { max_pop: Some((hi * (1.0 + 0.05 * s as f64)).ceil()), ..cons.clone() })).find(|(_, c)| works(c)) {
-            let v = c.max_pop.unwrap_or(0.0);
-            found.push((0.05 * step as f64, c, format!("zones.max_pop {hi} → {v}")));
-        }
-    }
+    let mut found = population_relaxations(cons, "zones", &works);
     for k in [cons.k.saturating_sub(1), cons.k + 1] {
         let c = Constraints { k, ..cons.clone() };
         if k >= 1 && works(&c) {
@@ -550,20 +552,13 @@ fn solve_groups(
                         .or_else(|_| choose_groups(&sub, c, spec, spec::GroupCount::Fewest, Method::Auto))
                 };
                 if splits(&loose).is_ok() {
-                    let mut admitted: Vec<Vec<usize>> = Vec::new();
-                    for (loc, &ci) in must.iter().zip(&must_of) {
-                        let mut trial = admitted.clone();
-                        trial.push(loc.clone());
-                        match splits(&Constraints { must_link: trial.clone(), ..cons.clone() }) {
-                            Ok(_) => admitted = trial,
-                            Err(why) => {
-                                let verdict = if matches!(why, SolveError::Infeasible(_)) { "leaves" } else { "left, as far as the search found," };
-                                collab_state[ci].2 = Some(format!(
-                                    "keeping it whole, with the collaborations kept before it, {verdict} zone {} without groups meeting functions.{id}.groups ({why})",
-                                    zi + 1
-                                ))
-                            }
-                        }
+                    let (admitted, refused) = admit(&must, |m| splits(&Constraints { must_link: m.to_vec(), ..cons.clone() }).map(|_| ()));
+                    for (i, why) in refused {
+                        let verdict = if matches!(why, SolveError::Infeasible(_)) { "leaves" } else { "left, as far as the search found," };
+                        collab_state[must_of[i]].2 = Some(format!(
+                            "keeping it whole, with the collaborations kept before it, {verdict} zone {} without groups meeting functions.{id}.groups ({why})",
+                            zi + 1
+                        ));
                     }
                     choose_groups(&sub, &Constraints { must_link: admitted, ..cons.clone() }, spec, gs.count, Method::Auto)
                 } else {
@@ -768,43 +763,50 @@ fn choose_groups(
 /// makes groups possible (tested with the heuristic).
 fn smallest_relaxation(sub: &Instance, cons: &Constraints, spec: &Spec) -> Option<String> {
     let works = |c: &Constraints| choose_groups(sub, c, spec, spec::GroupCount::Fewest, Method::Heuristic).is_ok();
-    let mut found: Vec<(f64, String)> = Vec::new();
-    if let Some(lo) = cons.min_pop {
-        for step in 1..=20 {
-            let v = (lo * (1.0 - 0.05 * step as f64)).floor();
-            if works(&Constraints { min_pop: Some(v), ..cons.clone() }) {
-                found.push((0.05 * step as f64, format!("groups.min_pop {lo} → {v}")));
-                break;
-            }
+    let mut found = population_relaxations(cons, "groups", &works);
+    let mut try_push = |change: f64, c: Constraints, words: String| {
+        if works(&c) {
+            found.push((change, c, words));
         }
-    }
-    if let Some(hi) = cons.max_pop {
-        for step in 1..=20 {
-            let v = (hi * (1.0 + 0.05 * step as f64)).ceil();
-            if works(&Constraints { max_pop: Some(v), ..cons.clone() }) {
-                found.push((0.05 * step as f64, format!("groups.max_pop {hi} → {v}")));
-                break;
-            }
-        }
-    }
+    };
     if let Some(lo) = cons.min_units.filter(|&v| v > 1) {
-        if works(&Constraints { min_units: Some(lo - 1), ..cons.clone() }) {
-            found.push((1.0 / lo as f64, format!("groups.min_units {lo} → {}", lo - 1)));
-        }
+        try_push(1.0 / lo as f64, Constraints { min_units: Some(lo - 1), ..cons.clone() }, format!("groups.min_units {lo} → {}", lo - 1));
     }
     if let Some(hi) = cons.max_units {
-        if works(&Constraints { max_units: Some(hi + 1), ..cons.clone() }) {
-            found.push((1.0 / hi as f64, format!("groups.max_units {hi} → {}", hi + 1)));
-        }
+        try_push(1.0 / hi as f64, Constraints { max_units: Some(hi + 1), ..cons.clone() }, format!("groups.max_units {hi} → {}", hi + 1));
     }
     if !cons.cannot_link.is_empty() {
         // The distance cap (and keep-apart pairs) dropped altogether.
-        if works(&Constraints { cannot_link: vec![], ..cons.clone() }) {
-            found.push((1.0, "drop groups.max_km and keep_apart within this zone".to_string()));
-        }
+        try_push(1.0, Constraints { cannot_link: vec![], ..cons.clone() }, "drop groups.max_km and keep_apart within this zone".to_string());
     }
     found.sort_by(|a, b| a.0.total_cmp(&b.0));
-    found.into_iter().next().map(|(_, s)| s)
+    found.into_iter().next().map(|(_, _, s)| s)
+}
+
+/// The first 5 % step (up to 100 %) that makes `works` hold when the minimum population is
+/// lowered, and the same when the maximum is raised: `(relative change, constraints, words)`,
+/// the words naming the spec key under `table` (`zones` or `groups`).
+fn population_relaxations(cons: &Constraints, table: &str, works: &dyn Fn(&Constraints) -> bool) -> Vec<(f64, Constraints, String)> {
+    let mut found = Vec::new();
+    let steps = |bound: f64, up: bool, with: &dyn Fn(f64) -> Constraints| {
+        (1..=20).find_map(|step| {
+            let f = 0.05 * step as f64;
+            let v = if up { (bound * (1.0 + f)).ceil() } else { (bound * (1.0 - f)).floor() };
+            let c = with(v);
+            works(&c).then_some((f, c, v))
+        })
+    };
+    if let Some(lo) = cons.min_pop {
+        if let Some((f, c, v)) = steps(lo, false, &|v| Constraints { min_pop: Some(v), ..cons.clone() }) {
+            found.push((f, c, format!("{table}.min_pop {lo} → {v}")));
+        }
+    }
+    if let Some(hi) = cons.max_pop {
+        if let Some((f, c, v)) = steps(hi, true, &|v| Constraints { max_pop: Some(v), ..cons.clone() }) {
+            found.push((f, c, format!("{table}.max_pop {hi} → {v}")));
+        }
+    }
+    found
 }
 
 /// Which municipalities share a group in every function, and how stable each one's partners are.
