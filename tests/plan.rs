@@ -258,3 +258,50 @@ fn an_extra_feature_from_a_csv_is_weighted_into_the_zones() {
         assert!((z.ssd - expected).abs() < 1e-9 * expected.max(1.0), "zone {}: {} vs {expected}", z.id, z.ssd);
     }
 }
+
+#[test]
+fn most_groups_forms_at_least_as_many_groups_as_fewest_in_every_zone() {
+    use pianura::plan::spec::GroupCount;
+    let mut spec = quick_spec();
+    spec.functions.retain(|id, _| id == "ict");
+    let mut groups_per_zone = |count| {
+        spec.functions.get_mut("ict").unwrap().groups.count = count;
+        let plan = run(&spec, &[]);
+        let f = &plan.functions[0];
+        assert!(f.groups.iter().all(|g| g.meets_bounds), "{count:?}: every group meets the bounds");
+        f.zones.iter().map(|z| (z.members.len(), z.groups.len())).collect::<Vec<_>>()
+    };
+    let (fewest, most) = (groups_per_zone(GroupCount::Fewest), groups_per_zone(GroupCount::Most));
+    // Same zones (tier 2 does not depend on the group count rule), more groups where possible.
+    assert_eq!(fewest.iter().map(|z| z.0).collect::<Vec<_>>(), most.iter().map(|z| z.0).collect::<Vec<_>>());
+    assert!(fewest.iter().zip(&most).all(|(f, m)| m.1 >= f.1), "{fewest:?} vs {most:?}");
+    assert!(fewest.iter().zip(&most).any(|(f, m)| m.1 > f.1), "{fewest:?} vs {most:?}");
+}
+
+#[test]
+fn collaboration_members_outside_the_vast_area_are_listed_and_the_rest_kept() {
+    let t_all = Territory::embedded_default();
+    let mut spec = quick_spec();
+    spec.functions.retain(|id, _| id == "suap_sue");
+    // Ambito 10 only; the collaboration also names Leno (017088, ambito 9).
+    spec.area.units = ["017001", "017032", "017034", "017039", "017113", "017160", "017203"].map(String::from).to_vec();
+    let f = spec.functions.get_mut("suap_sue").unwrap();
+    f.zones.k = pianura::plan::spec::ZoneCount::Fixed(2);
+    f.zones.min_pop = Some(10000.0);
+    f.groups.min_pop = Some(3000.0);
+    let collab = Collaboration {
+        name: "Convenzione Calvisano-Visano".into(),
+        function: "all".into(),
+        members: vec!["017034".into(), "017203".into(), "017088".into()],
+    };
+    let t = plan::vast_area(&t_all, &spec);
+    let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
+    let rows: Vec<usize> = t.units.iter().map(|u| t_all.find(&u.istat).unwrap().index()).collect();
+    let feats = FeatureMatrix::from_territory(&t_all).rows(&rows);
+    let (plan, _) = plan::build(&t, &g, &feats, &spec, &[collab], &|_, _| {}).unwrap();
+    let f = &plan.functions[0];
+    let c = &f.collaborations[0];
+    assert_eq!(c.outside_area, vec!["017088".to_string()]);
+    assert!(c.kept, "{:?}", c.reason);
+    assert_eq!(f.assignment["017034"], f.assignment["017203"], "Calvisano and Visano share zone and group");
+}
