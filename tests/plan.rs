@@ -29,6 +29,30 @@ fn quick_spec() -> Spec {
     s
 }
 
+/// The quick spec reduced to one function.
+fn quick_spec_for(id: &str) -> Spec {
+    let mut s = quick_spec();
+    s.functions.retain(|f, _| f == id);
+    s
+}
+
+/// Ambito 10 (Bassa Bresciana Orientale, 7 municipalities) as the vast area, SUAP/SUE only,
+/// in 2 zones of at least 10,000 residents; `adjust` edits the spec further.
+fn ambito10_plan(adjust: impl FnOnce(&mut Spec), collabs: &[Collaboration]) -> Plan {
+    let mut spec = quick_spec_for("suap_sue");
+    spec.area.units = ["017001", "017032", "017034", "017039", "017113", "017160", "017203"].map(String::from).to_vec();
+    let f = spec.functions.get_mut("suap_sue").unwrap();
+    f.zones.k = pianura::plan::spec::ZoneCount::Fixed(2);
+    f.zones.min_pop = Some(10000.0);
+    adjust(&mut spec);
+    let t_all = Territory::embedded_default();
+    let t = plan::vast_area(&t_all, &spec);
+    let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
+    let rows: Vec<usize> = t.units.iter().map(|u| t_all.find(&u.istat).unwrap().index()).collect();
+    let feats = FeatureMatrix::from_territory(&t_all).rows(&rows);
+    plan::build(&t, &g, &feats, &spec, collabs, &|_, _| {}).unwrap().0
+}
+
 fn adjacency(t: &Territory) -> Vec<Vec<usize>> {
     let g = AdjacencyGraph::build(t, Contiguity::Queen).unwrap();
     (0..t.len() as u32).map(|i| g.neighbors(pianura::territory::MunicipalityId(i)).iter().map(|m| m.index()).collect()).collect()
@@ -96,8 +120,7 @@ fn default_plan_invariants_and_byte_identical_output() {
 
 #[test]
 fn an_impossible_group_bound_is_explained_with_zone_municipalities_and_relaxation() {
-    let mut spec = quick_spec();
-    spec.functions.retain(|id, _| id == "ict");
+    let mut spec = quick_spec_for("ict");
     // ICT groups of 3–6 municipalities, at least 30,000 residents each: the small-town zone
     // cannot make one.
     spec.functions.get_mut("ict").unwrap().groups.min_pop = Some(30000.0);
@@ -116,8 +139,7 @@ fn an_impossible_group_bound_is_explained_with_zone_municipalities_and_relaxatio
 
 #[test]
 fn impossible_zone_bounds_are_relaxed_as_little_as_possible_and_explained() {
-    let mut spec = quick_spec();
-    spec.functions.retain(|id, _| id == "ufficio_tecnico");
+    let mut spec = quick_spec_for("ufficio_tecnico");
     // Four zones of at least 62,000 residents need 248,000; the area has 237,939.
     spec.functions.get_mut("ufficio_tecnico").unwrap().zones.min_pop = Some(62000.0);
     let plan = run(&spec, &[]);
@@ -146,8 +168,7 @@ fn collaborations_are_kept_or_split_with_a_reason() {
         Unione test Manerbio-Offlaga,all,017103 017122\n\
         Convenzione sparsa,ict,017001;017138\n";
     let (_d, path) = write_temp("collaborations.csv", collabs_csv);
-    let mut spec = quick_spec();
-    spec.functions.retain(|id, _| id == "ict");
+    let spec = quick_spec_for("ict");
     let ids = spec.function_ids();
     let collabs = plan::collab::read(&path, &t, &ids).unwrap();
     assert_eq!(collabs.len(), 2);
@@ -202,20 +223,7 @@ fn spec_errors_name_the_key() {
 
 #[test]
 fn a_listed_vast_area_restricts_the_plan() {
-    let mut spec = quick_spec();
-    spec.functions.retain(|id, _| id == "suap_sue");
-    // Ambito 10 (Bassa Bresciana Orientale): 7 municipalities.
-    spec.area.units = ["017001", "017032", "017034", "017039", "017113", "017160", "017203"].map(String::from).to_vec();
-    let f = spec.functions.get_mut("suap_sue").unwrap();
-    f.zones.k = pianura::plan::spec::ZoneCount::Fixed(2);
-    f.zones.min_pop = Some(10000.0);
-    let t_all = Territory::embedded_default();
-    let t = plan::vast_area(&t_all, &spec);
-    assert_eq!(t.len(), 7);
-    let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
-    let rows: Vec<usize> = t.units.iter().map(|u| t_all.find(&u.istat).unwrap().index()).collect();
-    let feats = FeatureMatrix::from_territory(&t_all).rows(&rows);
-    let (plan, _) = plan::build(&t, &g, &feats, &spec, &[], &|_, _| {}).unwrap();
+    let plan = ambito10_plan(|_| {}, &[]);
     assert_eq!(plan.area.units, 7);
     assert_eq!(plan.functions[0].zones.len(), 2);
     assert_eq!(plan.functions[0].assignment.len(), 7);
@@ -236,8 +244,7 @@ fn an_extra_feature_from_a_csv_is_weighted_into_the_zones() {
     let (_d, path) = write_temp("extra.csv", &csv);
     let feats = FeatureMatrix::from_territory(&t).join_csv(&path, &t).unwrap();
     // Only the extra feature counts, with weight 3.
-    let mut spec = quick_spec();
-    spec.functions.retain(|id, _| id == "suap_sue");
+    let mut spec = quick_spec_for("suap_sue");
     spec.area.features.push("pop2022_k".into());
     let f = spec.functions.get_mut("suap_sue").unwrap();
     for w in f.weights.values_mut() {
@@ -262,8 +269,7 @@ fn an_extra_feature_from_a_csv_is_weighted_into_the_zones() {
 #[test]
 fn most_groups_forms_at_least_as_many_groups_as_fewest_in_every_zone() {
     use pianura::plan::spec::GroupCount;
-    let mut spec = quick_spec();
-    spec.functions.retain(|id, _| id == "ict");
+    let mut spec = quick_spec_for("ict");
     let mut groups_per_zone = |count| {
         spec.functions.get_mut("ict").unwrap().groups.count = count;
         let plan = run(&spec, &[]);
@@ -280,25 +286,13 @@ fn most_groups_forms_at_least_as_many_groups_as_fewest_in_every_zone() {
 
 #[test]
 fn collaboration_members_outside_the_vast_area_are_listed_and_the_rest_kept() {
-    let t_all = Territory::embedded_default();
-    let mut spec = quick_spec();
-    spec.functions.retain(|id, _| id == "suap_sue");
     // Ambito 10 only; the collaboration also names Leno (017088, ambito 9).
-    spec.area.units = ["017001", "017032", "017034", "017039", "017113", "017160", "017203"].map(String::from).to_vec();
-    let f = spec.functions.get_mut("suap_sue").unwrap();
-    f.zones.k = pianura::plan::spec::ZoneCount::Fixed(2);
-    f.zones.min_pop = Some(10000.0);
-    f.groups.min_pop = Some(3000.0);
     let collab = Collaboration {
         name: "Convenzione Calvisano-Visano".into(),
         function: "all".into(),
         members: vec!["017034".into(), "017203".into(), "017088".into()],
     };
-    let t = plan::vast_area(&t_all, &spec);
-    let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
-    let rows: Vec<usize> = t.units.iter().map(|u| t_all.find(&u.istat).unwrap().index()).collect();
-    let feats = FeatureMatrix::from_territory(&t_all).rows(&rows);
-    let (plan, _) = plan::build(&t, &g, &feats, &spec, &[collab], &|_, _| {}).unwrap();
+    let plan = ambito10_plan(|s| s.functions.get_mut("suap_sue").unwrap().groups.min_pop = Some(3000.0), &[collab]);
     let f = &plan.functions[0];
     let c = &f.collaborations[0];
     assert_eq!(c.outside_area, vec!["017088".to_string()]);
