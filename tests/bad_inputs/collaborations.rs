@@ -1,0 +1,4 @@
+//! Bad inputs: collaborations.
+
+#[allow(unused_imports)]
+use crate::harness::*;

@@ -1,0 +1,4 @@
+//! Bad inputs: csv_folder.
+
+#[allow(unused_imports)]
+use crate::harness::*;

@@ -1,0 +1,4 @@
+//! Bad inputs: features_csv.
+
+#[allow(unused_imports)]
+use crate::harness::*;

@@ -1,0 +1,4 @@
+//! Bad inputs: flags.
+
+#[allow(unused_imports)]
+use crate::harness::*;

@@ -1,0 +1,4 @@
+//! Bad inputs: geojson.
+
+#[allow(unused_imports)]
+use crate::harness::*;

@@ -1,0 +1,4 @@
+//! Bad inputs: output_folders.
+
+#[allow(unused_imports)]
+use crate::harness::*;

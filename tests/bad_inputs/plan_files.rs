@@ -1,0 +1,4 @@
+//! Bad inputs: plan_files.
+
+#[allow(unused_imports)]
+use crate::harness::*;

@@ -1,0 +1,4 @@
+//! Bad inputs: scenarios.
+
+#[allow(unused_imports)]
+use crate::harness::*;

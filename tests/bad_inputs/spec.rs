@@ -1,0 +1,4 @@
+//! Bad inputs: spec.
+
+#[allow(unused_imports)]
+use crate::harness::*;
