@@ -15,6 +15,11 @@ use pianura::objective::{tss, Medoid};
 use pianura::solve::{self, Constraints, Instance, Method, ObjectiveKind, SolveParams, Status};
 use pianura::territory::{MunicipalityId, Territory};
 
+mod interrupt;
+mod values;
+
+use values::{at_least_one, count, non_negative, residents, seconds, seed, share};
+
 /// pianura: contiguous, homogeneous zones of municipalities for associated services.
 ///
 /// With no --area, every command works on the embedded default: the 42 municipalities of the
@@ -32,25 +37,30 @@ enum Command {
     /// Adjacency graph: who borders whom, components, isolated municipalities.
     ///
     /// Example: pianura graph --contiguity rook --edges-out edges.csv
+    #[command(allow_negative_numbers = true)]
     Graph(GraphArgs),
     /// Feature table: mean, standard deviation and extremes of each feature.
     ///
     /// Example: pianura features --features-csv income.csv --json
+    #[command(allow_negative_numbers = true)]
     Features(FeaturesArgs),
     /// The main job: the three-tier plan (vast area, homogeneous zones, local groups) for each
     /// priority function, written to --out as plan.json, GeoJSON, CSV and report.html.
     ///
     /// Example: pianura plan --spec my-spec.toml --collaborations unions.csv --out plan-2026
+    #[command(allow_negative_numbers = true)]
     Plan(PlanArgs),
     /// Run named scenarios in parallel and compare their zones (ARI, VI, municipalities
     /// moved), optionally with bootstrap stability.
     ///
     /// Example: pianura compare --scenarios fixtures/scenarios/bassa.toml --bootstrap 20
+    #[command(allow_negative_numbers = true)]
     Compare(CompareArgs),
     /// Sample random contiguous, population-balanced plans (ReCom chain) and place a plan's
     /// R² and balance in that distribution.
     ///
     /// Example: pianura ensemble --k 4 --samples 10000
+    #[command(allow_negative_numbers = true)]
     Ensemble(EnsembleArgs),
     /// Partition the area into K contiguous, homogeneous zones.
     ///
@@ -59,6 +69,7 @@ enum Command {
     /// optimality with HiGHS where it can and says so (status, bound, gap).
     ///
     /// Example: pianura zones --k 4 --min-pop 30000 --json
+    #[command(allow_negative_numbers = true)]
     Zones(ZonesArgs),
 }
 
@@ -84,7 +95,8 @@ struct GraphArgs {
     /// Print JSON instead of a summary.
     #[arg(long)]
     json: bool,
-    /// Also write the edges as CSV (a, b, border_m) to this file.
+    /// Also write the edges as CSV (a, b, border_m) to this new file (an existing file is
+    /// never overwritten: the command refuses before any work).
     #[arg(long, value_name = "FILE")]
     edges_out: Option<PathBuf>,
 }
@@ -108,15 +120,24 @@ struct PlanArgs {
     /// Existing collaborations: CSV with name, function (an id or "all"), members (ISTAT codes).
     #[arg(long, value_name = "FILE")]
     collaborations: Option<PathBuf>,
-    /// Output folder (replaced whole, never half-written).
+    /// Output folder. pianura writes only into a missing or empty folder, or one it wrote
+    /// itself (marked by a .pianura file listing its files); anything else, a file, or a folder
+    /// that is, holds or lies inside an input is refused before any work. The new output
+    /// replaces pianura's own files only once it is complete; a failed or interrupted run leaves
+    /// the previous output as it was. Holds report.html, plan.json, plan.csv, one GeoJSON per
+    /// function, timings.json.
     #[arg(long, value_name = "DIR", default_value = "out")]
     out: PathBuf,
     /// Seed (overrides the spec's).
-    #[arg(long)]
+    #[arg(long, value_parser = seed)]
     seed: Option<u64>,
     /// Seconds per exact solve (overrides the spec's).
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     time_limit: Option<f64>,
+    /// Refuse to relax any bound of the spec: a bound no plan can meet is an error naming it
+    /// (same as `strict = true` in the spec's [solver] table).
+    #[arg(long)]
+    strict: bool,
     /// No progress and no summary on the terminal.
     #[arg(long)]
     quiet: bool,
@@ -130,24 +151,29 @@ struct CompareArgs {
     /// features, min_pop, max_pop, min_units, max_units, seed, time_limit.
     #[arg(long, value_name = "FILE")]
     scenarios: PathBuf,
-    /// Output folder: compare.json, compare.csv, distances.csv, compare.html.
+    /// Output folder. pianura writes only into a missing or empty folder, or one it wrote
+    /// itself (marked by a .pianura file listing its files); anything else, a file, or a folder
+    /// that is, holds or lies inside an input is refused before any work. The new output
+    /// replaces pianura's own files only once it is complete; a failed or interrupted run leaves
+    /// the previous output as it was. Holds compare.json, compare.csv, distances.csv,
+    /// compare.html.
     #[arg(long, value_name = "DIR", default_value = "out-compare")]
     out: PathBuf,
     /// Scenarios run in parallel on this many threads.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = at_least_one)]
     threads: usize,
     /// Bootstrap runs per scenario for stability (0 = none).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = count)]
     bootstrap: usize,
     /// Bootstrap: standard deviation of Gaussian noise added to standardized features.
-    #[arg(long, value_name = "SD", default_value_t = 0.1)]
+    #[arg(long, value_name = "SD", default_value_t = 0.1, value_parser = non_negative)]
     noise: f64,
     /// Bootstrap: keep feature weights fixed (default: resample them, Exp(1) with mean 1).
     #[arg(long)]
     fixed_weights: bool,
     /// Bootstrap: a zone survives a run when its best-matching zone has Jaccard similarity at
     /// least this, in (0, 1].
-    #[arg(long, value_name = "J", default_value_t = 0.5)]
+    #[arg(long, value_name = "J", default_value_t = 0.5, value_parser = share)]
     survival_threshold: f64,
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -159,19 +185,19 @@ struct EnsembleArgs {
     #[command(flatten)]
     area: AreaArgs,
     /// Number of zones.
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     k: usize,
     /// Samples kept.
-    #[arg(long, default_value_t = 10000)]
+    #[arg(long, default_value_t = 10000, value_parser = at_least_one)]
     samples: usize,
     /// Steps discarded before sampling.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, value_parser = count)]
     burn_in: usize,
-    /// Allowed relative deviation of each zone's population from the ideal.
-    #[arg(long, default_value_t = 0.25)]
+    /// Allowed relative deviation of each zone's population from the ideal, in (0, 1).
+    #[arg(long, default_value_t = 0.25, value_parser = share)]
     balance: f64,
     /// Seed.
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, value_parser = seed)]
     seed: u64,
     /// A plan to place: the JSON of `pianura zones --json` (its `labels`). It must cover every
     /// municipality, have --k zones, each contiguous; outside the balance bound it is placed
@@ -179,7 +205,11 @@ struct EnsembleArgs {
     /// heuristic's balanced plan. Default: the heuristic's best SSD plan under the bound.
     #[arg(long, value_name = "FILE")]
     plan: Option<PathBuf>,
-    /// Output folder: ensemble.json and ensemble.html.
+    /// Output folder. pianura writes only into a missing or empty folder, or one it wrote
+    /// itself (marked by a .pianura file listing its files); anything else, a file, or a folder
+    /// that is, holds or lies inside an input is refused before any work. The new output
+    /// replaces pianura's own files only once it is complete; a failed or interrupted run leaves
+    /// the previous output as it was. Holds ensemble.json and ensemble.html.
     #[arg(long, value_name = "DIR", default_value = "out-ensemble")]
     out: PathBuf,
     /// Print JSON instead of a summary.
@@ -192,7 +222,7 @@ struct ZonesArgs {
     #[command(flatten)]
     area: AreaArgs,
     /// Number of zones (or --max-p).
-    #[arg(long, required_unless_present = "max_p", conflicts_with = "max_p")]
+    #[arg(long, required_unless_present = "max_p", conflicts_with = "max_p", value_parser = at_least_one)]
     k: Option<usize>,
     /// Max-p: as many zones as the minimum bounds (--min-pop, --min-units) allow, found by the
     /// heuristic, then solved with --method; reports the proven upper bound on the count.
@@ -206,17 +236,17 @@ struct ZonesArgs {
     /// (distance to the zone mean) or pairwise (all pairs within a zone).
     #[arg(long, value_enum, default_value_t = ObjectiveKind::Medoid)]
     objective: ObjectiveKind,
-    /// Minimum residents per zone.
-    #[arg(long, value_name = "N")]
+    /// Minimum residents per zone (the area must give every municipality's population).
+    #[arg(long, value_name = "N", value_parser = residents)]
     min_pop: Option<f64>,
-    /// Maximum residents per zone.
-    #[arg(long, value_name = "N")]
+    /// Maximum residents per zone (the area must give every municipality's population).
+    #[arg(long, value_name = "N", value_parser = residents)]
     max_pop: Option<f64>,
     /// Minimum municipalities per zone.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
     min_units: Option<usize>,
     /// Maximum municipalities per zone.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
     max_units: Option<usize>,
     /// Municipalities that must share a zone (an existing union), as ISTAT codes separated
     /// by commas; repeat for several groups. Each group must be contiguous.
@@ -230,21 +260,22 @@ struct ZonesArgs {
     #[arg(long, value_name = "ISTAT")]
     centre: Vec<String>,
     /// Seed of every random choice (same seed, same zones).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = 42, value_parser = seed)]
     seed: u64,
     /// Time limit of the exact solver, seconds.
-    #[arg(long, value_name = "SEC", default_value_t = 60.0)]
+    #[arg(long, value_name = "SEC", default_value_t = 60.0, value_parser = seconds)]
     time_limit: f64,
     /// Worker threads for the heuristic (the result does not depend on it).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = at_least_one)]
     threads: usize,
     /// Adjacency rule.
     #[arg(long, value_enum, default_value_t = Contiguity::Queen)]
     contiguity: Contiguity,
     /// Medoid objective: add this cost per km between a municipality and its centre.
-    #[arg(long, value_name = "W", default_value_t = 0.0)]
+    #[arg(long, value_name = "W", default_value_t = 0.0, value_parser = non_negative)]
     travel_weight: f64,
-    /// Medoid objective: weight each municipality by its population (relative to the mean).
+    /// Medoid objective: weight each municipality by its population (relative to the mean;
+    /// the area must give every municipality's population).
     #[arg(long)]
     population_weighted: bool,
     /// Work on the largest connected piece only (islands and exclaves left out and listed);
@@ -258,6 +289,7 @@ struct ZonesArgs {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<()> {
+    interrupt::install();
     match cli.command {
         Command::Graph(args) => graph(args),
         Command::Features(args) => features(args),
@@ -272,6 +304,7 @@ fn compare(args: CompareArgs) -> Result<()> {
     use pianura::compare::{self, Bootstrap, ScenarioFile};
     let boot = Bootstrap { runs: args.bootstrap, noise: args.noise, resample_weights: !args.fixed_weights, survival_threshold: args.survival_threshold };
     boot.check().context("invalid bootstrap settings (--noise, --survival-threshold)")?;
+    let out = output_folder(&args.out, "compare", &args.area, &[&args.scenarios])?;
     let text = std::fs::read_to_string(&args.scenarios).with_context(|| format!("cannot read {}", args.scenarios.display()))?;
     let file = ScenarioFile::parse(&text, &args.scenarios.display().to_string())?;
     let (t, f) = load_area(&args.area)?;
@@ -292,15 +325,15 @@ fn compare(args: CompareArgs) -> Result<()> {
         dist_csv.write_record([d.a.clone(), d.b.clone(), d.ari.to_string(), d.vi.to_string(), d.moved.to_string()])?;
     }
     let json = serde_json::to_vec_pretty(&result)?;
-    pianura::report::write_folder(
-        &args.out,
+    out.commit(
         &[
             ("compare.json".into(), json.clone()),
             ("compare.csv".into(), scen_csv.into_inner()?),
             ("distances.csv".into(), dist_csv.into_inner()?),
             ("compare.html".into(), pianura::report::compare_html::render_compare(&result, &t).into_bytes()),
         ],
-    )?;
+    )
+    .context("cannot write the outputs")?;
     let mut w = std::io::stdout().lock();
     if args.json {
         w.write_all(&json)?;
@@ -358,6 +391,8 @@ fn read_plan_labels(path: &Path) -> Result<std::collections::BTreeMap<String, u6
 fn ensemble(args: EnsembleArgs) -> Result<()> {
     use pianura::ensemble::{self, ChainParams, Sample};
     let clock = std::time::Instant::now();
+    let plan_input: Vec<&Path> = args.plan.iter().map(PathBuf::as_path).collect();
+    let out = output_folder(&args.out, "ensemble", &args.area, &plan_input)?;
     let (t, f) = load_area(&args.area)?;
     let chain = ChainParams { samples: args.samples, burn_in: args.burn_in, k: args.k, balance: args.balance, seed: args.seed };
     chain.check(t.len()).context("invalid ensemble settings (--k, --balance)")?;
@@ -433,7 +468,8 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
         seconds: clock.elapsed().as_secs_f64(),
     };
     let json = serde_json::to_vec_pretty(&report)?;
-    pianura::report::write_folder(&args.out, &[("ensemble.json".into(), json.clone()), ("ensemble.html".into(), pianura::report::compare_html::render_ensemble(&summary, &description, args.balance).into_bytes())])?;
+    let page = pianura::report::compare_html::render_ensemble(&summary, &description, args.balance);
+    out.commit(&[("ensemble.json".into(), json.clone()), ("ensemble.html".into(), page.into_bytes())]).context("cannot write the outputs")?;
     let mut w = std::io::stdout().lock();
     if args.json {
         w.write_all(&json)?;
@@ -452,6 +488,8 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
 fn plan(args: PlanArgs) -> Result<()> {
     use pianura::plan::{self, Spec};
     let clock = std::time::Instant::now();
+    let inputs: Vec<&Path> = args.spec.iter().chain(&args.collaborations).map(PathBuf::as_path).collect();
+    let out = output_folder(&args.out, "plan", &args.area, &inputs)?;
     let (spec, spec_name) = match &args.spec {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -497,7 +535,7 @@ fn plan(args: PlanArgs) -> Result<()> {
     };
     let (plan, timings) = plan::build(&t, &g, &f, &spec, &collabs, &progress).context("cannot build the plan")?;
     bar.finish_and_clear();
-    pianura::report::write_all(&args.out, &plan, &timings, &t).context("cannot write the outputs")?;
+    out.commit(&pianura::report::plan_files(&plan, &timings, &t)).context("cannot write the outputs")?;
     if args.quiet {
         return Ok(());
     }
@@ -525,6 +563,19 @@ fn plan(args: PlanArgs) -> Result<()> {
     }
     writeln!(w, "wrote {} (report.html, plan.json, plan.csv, one GeoJSON per function) in {:.1} s", args.out.display(), clock.elapsed().as_secs_f64())?;
     Ok(())
+}
+
+/// The input paths of an area: `--area` and every `--features-csv`.
+fn area_inputs(args: &AreaArgs) -> Vec<&Path> {
+    args.area.iter().chain(&args.features_csv).map(PathBuf::as_path).collect()
+}
+
+/// Checks `--out` before any work (see [`pianura::report::OutputFolder::prepare`]) against
+/// every input of the command, and registers it for a clean interrupt.
+fn output_folder(out: &Path, command: &str, area: &AreaArgs, more: &[&Path]) -> Result<std::sync::Arc<pianura::report::OutputFolder>> {
+    let mut inputs = area_inputs(area);
+    inputs.extend_from_slice(more);
+    Ok(interrupt::guard(pianura::report::OutputFolder::prepare(out, command, &inputs)?))
 }
 
 fn load_area(args: &AreaArgs) -> Result<(Territory, FeatureMatrix)> {
@@ -571,6 +622,9 @@ struct GraphReport {
 }
 
 fn graph(args: GraphArgs) -> Result<()> {
+    if let Some(path) = &args.edges_out {
+        pianura::report::output::check_new_file(path, &area_inputs(&args.area))?;
+    }
     let (t, _) = load_area(&args.area)?;
     let g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
     let comps = g.components();
@@ -595,7 +649,7 @@ fn graph(args: GraphArgs) -> Result<()> {
             let len = len.map(|m| format!("{m:.1}")).unwrap_or_default();
             csv.push_str(&format!("{},{},{len}\n", istat(&a), istat(&b)));
         }
-        write_atomically(path, csv.as_bytes())?;
+        pianura::report::output::write_new_file(path, csv.as_bytes())?;
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -736,6 +790,13 @@ struct ZonesReport {
 
 fn zones(args: ZonesArgs) -> Result<()> {
     let (mut t, mut f) = load_area(&args.area)?;
+    let needs_pop: Vec<&str> = [(args.min_pop.is_some(), "--min-pop"), (args.max_pop.is_some(), "--max-pop"), (args.population_weighted, "--population-weighted")]
+        .into_iter()
+        .filter_map(|(on, flag)| on.then_some(flag))
+        .collect();
+    if !needs_pop.is_empty() {
+        require_population(&t, &needs_pop.join(", "))?;
+    }
     let mut g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
     let mut left_out = Vec::new();
     if args.largest_component {
@@ -839,14 +900,21 @@ fn zones(args: ZonesArgs) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it: never half-written.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().context("the output path has no file name")?;
-    let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+/// Population bounds and weights need every municipality's population: none is assumed.
+fn require_population(t: &Territory, flags: &str) -> Result<()> {
+    let missing: Vec<String> = t.units.iter().filter(|u| u.pop.is_none()).map(|u| u.to_string()).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
+    let more = if missing.len() > 5 { format!(" and {} more", missing.len() - 5) } else { String::new() };
+    bail!(
+        "{flags} need every municipality's population, but {} gives none for {} of {} municipalities ({}{more}): add a `pop` property or column",
+        t.source,
+        missing.len(),
+        t.len(),
+        shown.join(", ")
+    )
 }
 
 /// Municipality indices of a comma-, semicolon- or space-separated list of ISTAT codes.

@@ -1,80 +1,23 @@
 //! Outputs of a plan: `plan.json` (everything, deterministic), `timings.json` (seconds, which
 //! vary between runs), one GeoJSON per function, `plan.csv`, and the self-contained
-//! `report.html` ([`html`]). Everything is written into a temporary folder beside `--out` and
-//! renamed at the end, so a failed run leaves no half-written folder. Consumes results;
-//! computes no metric.
+//! `report.html` ([`html`]). [`output`] writes them: only into a folder pianura may write,
+//! through a staging folder swapped in at the end, so a failed run leaves no half-written
+//! folder and the previous output intact. Consumes results; computes no metric.
 
 pub mod compare_html;
 pub mod html;
+pub mod output;
 mod svg;
 
-use std::path::{Path, PathBuf};
-
 use serde_json::{json, Value};
-use thiserror::Error;
 
 use crate::plan::{Plan, Timings};
 use crate::territory::{Shapes, Territory};
 
-/// Errors writing outputs.
-#[derive(Debug, Error)]
-pub enum ReportError {
-    /// A file or folder could not be written. The message includes the OS cause, so `cause`
-    /// is deliberately not exposed as `source()`: a printed error chain shows it once.
-    #[error("{path}: {cause}")]
-    Io {
-        /// Where.
-        path: PathBuf,
-        /// Cause.
-        cause: std::io::Error,
-    },
-}
+pub use output::{OutputError, OutputFolder};
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).map_err(|cause| ReportError::Io { path, cause })
-}
-
-/// Writes named files into `out` through a temporary folder renamed at the end (never
-/// half-written; a previous `out` is replaced whole).
-///
-/// # Errors
-/// [`ReportError::Io`] naming the path; `out` is then untouched.
-pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), ReportError> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |cause| ReportError::Io { path, cause }
-    };
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
-    }
-    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-    for (file, bytes) in files {
-        if let Err(e) = write(&tmp, file, bytes) {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-    }
-    // Swap in: the old folder (if any) moves aside first and is removed last.
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if out.exists() {
-        std::fs::rename(out, &old).map_err(io(out))?;
-    }
-    std::fs::rename(&tmp, out).map_err(io(out))?;
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    }
-    Ok(())
-}
-
-/// Writes every output into `out` (created or replaced whole).
-///
-/// # Errors
-/// [`ReportError::Io`] naming the path; `out` is then untouched.
-pub fn write_all(out: &Path, plan: &Plan, timings: &Timings, t: &Territory) -> Result<(), ReportError> {
+/// Every output of a plan, by file name, ready for [`OutputFolder::commit`].
+pub fn plan_files(plan: &Plan, timings: &Timings, t: &Territory) -> Vec<(String, Vec<u8>)> {
     let json = |v: &dyn erased::Json| {
         let mut b = v.to_json();
         b.push(b'\n');
@@ -89,7 +32,7 @@ pub fn write_all(out: &Path, plan: &Plan, timings: &Timings, t: &Territory) -> R
     for f in &plan.functions {
         files.push((format!("{}.geojson", f.id), geojson(plan, &f.id, t).to_string().into_bytes()));
     }
-    write_folder(out, &files)
+    files
 }
 
 /// Pretty JSON of any serializable value, behind a trait object.
@@ -162,23 +105,4 @@ fn csv_table(plan: &Plan, t: &Territory) -> String {
         }
     }
     String::from_utf8(w.into_inner().expect("in memory")).expect("utf-8")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn write_error_names_the_path_and_its_cause_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("not-a-folder");
-        std::fs::write(&file, "").unwrap();
-        let err = write_folder(&file.join("out"), &[("a.txt".into(), vec![])]).unwrap_err();
-        let msg = err.to_string();
-        let ReportError::Io { path, cause } = &err;
-        assert!(path.starts_with(&file), "{msg}");
-        assert_eq!(msg, format!("{}: {cause}", path.display()));
-        // The cause is in the message, so it is not offered again as a source to print.
-        assert!(std::error::Error::source(&err).is_none());
-    }
 }
