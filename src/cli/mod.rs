@@ -504,6 +504,9 @@ fn plan(args: PlanArgs) -> Result<()> {
     if let Some(t) = args.time_limit {
         spec.solver.time_limit = t;
     }
+    if args.strict {
+        spec.solver.strict = true;
+    }
     let (t_all, f_all) = load_area(&args.area)?;
     if let (None, Some(path)) = (&args.spec, &args.area.area) {
         // The embedded spec names the embedded area; another --area is named after its file
@@ -554,8 +557,16 @@ fn plan(args: PlanArgs) -> Result<()> {
             "{:<18} {:>5} {:>6} {:>8.3} {:>9.3} {:>10}  {solver}",
             fp.label, fp.zones.len(), fp.groups.len(), fp.metrics.r2, fp.metrics.group_r2, fp.metrics.groups_meeting_bounds
         )?;
-        for z in fp.zones.iter().filter_map(|z| z.explanation.as_ref()) {
-            writeln!(w, "  ! {z}")?;
+        for r in &fp.relaxations {
+            let place = r.zone.map_or(String::new(), |z| format!(" in zone {z}"));
+            let used = r.used.map_or("dropped".to_string(), |v| format!("used {v}"));
+            writeln!(w, "  ! RELAXED{place}: {} asked {}, {used} — {}", r.key, r.asked, r.why)?;
+        }
+        // Zones whose groups miss the bounds with no relaxation found.
+        for z in fp.zones.iter().filter(|z| !fp.relaxations.iter().any(|r| r.zone == Some(z.id))) {
+            if let Some(why) = &z.explanation {
+                writeln!(w, "  ! {why}")?;
+            }
         }
         for c in fp.collaborations.iter().filter(|c| !c.kept) {
             writeln!(w, "  ! collaboration {} split: {}", c.name, c.reason.as_deref().unwrap_or(""))?;

@@ -14,6 +14,7 @@
 //! relaxation that works when one is found.
 
 pub mod collab;
+pub mod relax;
 pub mod spec;
 
 use std::collections::BTreeMap;
@@ -31,6 +32,7 @@ use crate::solve::{self, Constraints, Instance, Method, ObjectiveKind, Outcome, 
 use crate::territory::{MunicipalityId, Territory};
 
 pub use collab::Collaboration;
+pub use relax::{Relaxation, Tier};
 pub use spec::{Spec, SpecError};
 
 /// A municipality as the plan names it.
@@ -181,6 +183,9 @@ pub struct FunctionPlan {
     pub zone_solver: SolverRecord,
     /// Why the zones do not follow the spec's bounds, and which relaxation they use instead.
     pub zone_explanation: Option<String>,
+    /// Every bound the plan changed, zones first, then groups zone by zone: what was asked,
+    /// what was used, why. Empty when the plan follows the spec.
+    pub relaxations: Vec<Relaxation>,
     /// Quality figures.
     pub metrics: PlanMetrics,
     /// Existing collaborations and what became of them.
@@ -241,6 +246,25 @@ pub enum PlanError {
         /// Cause, naming the constraint and municipalities.
         cause: SolveError,
     },
+    /// Strict mode: a bound would have to be relaxed.
+    #[error(
+        "function `{function}`: {} cannot be met ({}); strict mode (--strict, or solver.strict in the spec) refuses to relax it — the smallest change that works is {}",
+        relaxation.key, relaxation.why, relaxation.change()
+    )]
+    Strict {
+        /// Function id.
+        function: String,
+        /// The relaxation that strict mode refused.
+        relaxation: Relaxation,
+    },
+    /// Strict mode: a zone's groups cannot meet the bounds and no single relaxation works.
+    #[error("function `{function}`: {explanation}; strict mode (--strict, or solver.strict in the spec) requires every bound met")]
+    StrictGroups {
+        /// Function id.
+        function: String,
+        /// The zone, its municipalities and bounds.
+        explanation: String,
+    },
 }
 
 fn unit_ref(t: &Territory, u: usize) -> UnitRef {
@@ -289,12 +313,15 @@ pub fn build(
             let mut together: Vec<(String, Vec<String>)> =
                 f.keep_together.iter().enumerate().map(|(i, m)| (format!("keep_together[{i}]"), m.clone())).collect();
             together.extend(collabs.iter().map(|c| (c.name.clone(), c.members.clone())));
-            let (zones_out, collab_state, zone_explanation) = solve_zones(t, &inst, spec, id, &together)?;
+            let (zones_out, collab_state, zone_relaxation) = solve_zones(t, &inst, spec, id, &together)?;
             let zone_secs = t0.elapsed().as_secs_f64();
             progress(id, "groups");
             let t1 = Instant::now();
             let mut plan = solve_groups(t, &inst, spec, id, zones_out, collab_state, progress)?;
-            plan.zone_explanation = zone_explanation;
+            if let Some(r) = zone_relaxation {
+                plan.zone_explanation = Some(format!("{}: {}; the plan uses the smallest relaxation found that works: {}", r.key, r.why, r.change()));
+                plan.relaxations.insert(0, r);
+            }
             for (c, (_, codes)) in plan.collaborations.iter_mut().zip(&together) {
                 c.outside_area = codes.iter().filter(|code| t.find(code).is_none()).cloned().collect();
             }
@@ -331,7 +358,7 @@ fn solve_zones(
     spec: &Spec,
     id: &str,
     together: &[(String, Vec<String>)],
-) -> Result<(Outcome, CollabState, Option<String>), PlanError> {
+) -> Result<(Outcome, CollabState, Option<Relaxation>), PlanError> {
     let f = &spec.functions[id];
     let mut state: CollabState = together
         .iter()
@@ -390,17 +417,18 @@ fn solve_zones(
         // No k of the spec works: relax the zone bounds as little as possible, and say so.
         let (k, cause) = failures.swap_remove(0);
         let plain = Constraints { k, ..base.clone() };
-        let Some((relaxed, change)) = zone_relaxation(inst, &plain, spec) else {
+        let why = format!("no {k} contiguous zones meet the bounds: {cause}");
+        let Some((relaxed, relaxation)) = zone_relaxation(inst, &plain, spec, id, &why) else {
             return Err(PlanError::Zones { function: id.into(), cause });
         };
+        if spec.solver.strict {
+            return Err(PlanError::Strict { function: id.into(), relaxation });
+        }
         let out = solve::solve(inst, &relaxed, &p, Method::Auto).map_err(|cause| PlanError::Zones { function: id.into(), cause })?;
         for s in state.iter_mut().filter(|s| s.2.is_none()) {
-            s.2 = Some(format!("the zones had to be relaxed ({change}), and are solved without collaborations"));
+            s.2 = Some(format!("the zones had to be relaxed ({}), and are solved without collaborations", relaxation.change()));
         }
-        let why = format!(
-            "functions.{id}.zones: no {k} contiguous zones meet the bounds ({cause}); the plan uses the smallest relaxation found that works: {change}"
-        );
-        return Ok((out, state, Some(why)));
+        return Ok((out, state, Some(relaxation)));
     }
     // Elbow rule for a range: the smallest k after which one more zone lowers the cost by less
     // than 10 %.
@@ -447,19 +475,25 @@ fn quick(spec: &Spec) -> SolveParams {
     SolveParams { starts: 6, ..params(spec) }
 }
 
-/// The smallest single change to the zone bounds (population in 5 % steps, one zone more or
-/// less) that makes contiguous zones possible, tested with the heuristic.
-fn zone_relaxation(inst: &Instance, cons: &Constraints, spec: &Spec) -> Option<(Constraints, String)> {
+/// The smallest single change to the zone bounds (a population bound moved to the nearest
+/// value that works, or one zone more or less) that makes contiguous zones possible, tested
+/// with the heuristic.
+fn zone_relaxation(inst: &Instance, cons: &Constraints, spec: &Spec, id: &str, why: &str) -> Option<(Constraints, Relaxation)> {
     let works = |c: &Constraints| solve::solve(inst, c, &quick(spec), Method::Heuristic).is_ok();
-    let mut found = population_relaxations(cons, "zones", &works);
+    let (total, largest) = population_extent(inst);
+    let mut found = relax::population(cons, total, largest, &works);
     for k in [cons.k.saturating_sub(1), cons.k + 1] {
         let c = Constraints { k, ..cons.clone() };
         if k >= 1 && works(&c) {
-            found.push((1.0 / cons.k as f64, c, format!("zones.k {} → {k}", cons.k)));
+            found.push(relax::Candidate { size: 1.0 / cons.k as f64, cons: c, name: "k", asked: cons.k as f64, used: Some(k as f64) });
         }
     }
-    found.sort_by(|a, b| a.0.total_cmp(&b.0));
-    found.into_iter().next().map(|(_, c, s)| (c, s))
+    relax::smallest(found, Tier::Zones, None, &format!("functions.{id}.zones"), why)
+}
+
+/// Total residents and the most populous unit's residents.
+fn population_extent(inst: &Instance) -> (f64, f64) {
+    (inst.pop.iter().sum(), inst.pop.iter().copied().fold(0.0, f64::max))
 }
 
 fn solve_groups(
@@ -484,6 +518,7 @@ fn solve_groups(
     let mut group_labels = vec![0usize; inst.n()];
     let mut next_group = 0;
     let mut assignment = BTreeMap::new();
+    let mut relaxations = Vec::new();
     let keep_apart: Vec<(usize, usize)> = f
         .keep_apart
         .iter()
@@ -519,16 +554,7 @@ fn solve_groups(
                 must_of.push(ci);
             }
         }
-        let mut apart: Vec<(usize, usize)> = keep_apart.iter().filter_map(|&(a, b)| Some((local(a)?, local(b)?))).collect();
-        if let (Some(km), Some(p)) = (gs.max_km, sub.points.as_ref()) {
-            for a in 0..sub.n() {
-                for b in a + 1..sub.n() {
-                    if metrics::km(p[a], p[b]) > km {
-                        apart.push((a, b));
-                    }
-                }
-            }
-        }
+        let local_apart: Vec<(usize, usize)> = keep_apart.iter().filter_map(|&(a, b)| Some((local(a)?, local(b)?))).collect();
         let cons = Constraints {
             k: 1,
             min_pop: gs.min_pop,
@@ -536,7 +562,7 @@ fn solve_groups(
             min_units: Some(gs.min_units),
             max_units: Some(gs.max_units),
             must_link: must.clone(),
-            cannot_link: apart,
+            cannot_link: apart_within(&sub, &local_apart, gs.max_km),
             centres: vec![],
         };
         let found = choose_groups(&sub, &cons, spec, gs.count, Method::Auto);
@@ -576,14 +602,13 @@ fn solve_groups(
             }
             Err(e) => {
                 let names: Vec<String> = members.iter().map(|&u| t.units[u].to_string()).collect();
-                let relax = smallest_relaxation(&sub, &cons, spec);
                 let why = e.to_string();
                 // Pre-solve checks name the culprit; the solver's own proof is restated in
                 // the groups' terms.
                 let detail = if why.contains("HiGHS proves") { String::new() } else { format!(" ({why})") };
                 let verdict = if matches!(e, SolveError::NotFound(_)) { "was found (the search stopped at its limits: not a proof)" } else { "exists" };
-                let msg = format!(
-                    "zone {} ({}): no split into contiguous groups of {}–{} municipalities with {}–{} residents{}{} {verdict}{detail}{}",
+                let problem = format!(
+                    "zone {} ({}): no split into contiguous groups of {}–{} municipalities with {}–{} residents{}{} {verdict}{detail}",
                     zi + 1,
                     names.join(", "),
                     gs.min_units,
@@ -592,9 +617,26 @@ fn solve_groups(
                     gs.max_pop.map_or("any number of".to_string(), |v| v.to_string()),
                     gs.max_km.map_or(String::new(), |km| format!(", members at most {km} km apart")),
                     if f.keep_apart.is_empty() { "" } else { " and the keep-apart pairs" },
-                    relax.map(|r| format!("; smallest relaxation that works: {r}")).unwrap_or_else(|| "; no single relaxation tried works".into())
                 );
-                (Partition::from_labels(&vec![0; members.len()]), None, Some(msg))
+                let short = format!("no split of the zone into contiguous groups meeting functions.{id}.groups {verdict}{detail}");
+                let one_group = || Partition::from_labels(&vec![0; members.len()]);
+                match group_relaxation(&sub, &cons, &local_apart, gs.max_km, spec, id, zi + 1, &short) {
+                    Some((_, r)) if spec.solver.strict => return Err(PlanError::Strict { function: id.into(), relaxation: r }),
+                    None if spec.solver.strict => return Err(PlanError::StrictGroups { function: id.into(), explanation: problem }),
+                    Some((relaxed, r)) => match choose_groups(&sub, &relaxed, spec, gs.count, Method::Auto) {
+                        Ok((o, note)) => {
+                            group_note = note;
+                            let msg = format!("{problem}; the plan uses the smallest relaxation found that works: {}", r.change());
+                            relaxations.push(r);
+                            (o.partition.clone(), Some(SolverRecord::of(&o)), Some(msg))
+                        }
+                        Err(e2) => {
+                            let msg = format!("{problem}; {} works for a quick search, but the full search found no groups with it ({e2})", r.change());
+                            (one_group(), None, Some(msg))
+                        }
+                    },
+                    None => (one_group(), None, Some(format!("{problem}; no single relaxation tried works"))),
+                }
             }
         };
         let gcentres = Medoid { costs: sub.medoid.clone() }.centres(&groups_part);
@@ -611,8 +653,8 @@ fn solve_groups(
             next_group += 1;
             let pop: f64 = gm.iter().map(|&u| inst.pop[u]).sum();
             let d = diameter(inst, &gm);
-            let meets = explanation.is_none()
-                && (gs.min_units..=gs.max_units).contains(&gm.len())
+            // Measured against the spec's bounds, relaxed or not.
+            let meets = (gs.min_units..=gs.max_units).contains(&gm.len())
                 && gs.min_pop.is_none_or(|lo| pop >= lo)
                 && gs.max_pop.is_none_or(|hi| pop <= hi)
                 && gs.max_km.zip(d).is_none_or(|(km, d)| d <= km + 1e-9)
@@ -683,6 +725,7 @@ fn solve_groups(
         groups: group_plans,
         zone_solver: SolverRecord::of(&zones),
         zone_explanation: None,
+        relaxations,
         metrics,
         collaborations,
         assignment,
@@ -759,54 +802,47 @@ fn choose_groups(
     }))
 }
 
-/// Tries relaxing one bound at a time, in small steps, and reports the smallest change that
-/// makes groups possible (tested with the heuristic).
-fn smallest_relaxation(sub: &Instance, cons: &Constraints, spec: &Spec) -> Option<String> {
-    let works = |c: &Constraints| choose_groups(sub, c, spec, spec::GroupCount::Fewest, Method::Heuristic).is_ok();
-    let mut found = population_relaxations(cons, "groups", &works);
-    let mut try_push = |change: f64, c: Constraints, words: String| {
-        if works(&c) {
-            found.push((change, c, words));
+/// Pairs of a zone's municipalities that may not share a group: the keep-apart pairs, and
+/// every pair farther apart than `max_km`.
+fn apart_within(sub: &Instance, keep_apart: &[(usize, usize)], max_km: Option<f64>) -> Vec<(usize, usize)> {
+    let mut apart = keep_apart.to_vec();
+    if let (Some(km), Some(p)) = (max_km, sub.points.as_ref()) {
+        for a in 0..sub.n() {
+            for b in a + 1..sub.n() {
+                if metrics::km(p[a], p[b]) > km {
+                    apart.push((a, b));
+                }
+            }
         }
-    };
-    if let Some(lo) = cons.min_units.filter(|&v| v > 1) {
-        try_push(1.0 / lo as f64, Constraints { min_units: Some(lo - 1), ..cons.clone() }, format!("groups.min_units {lo} → {}", lo - 1));
     }
-    if let Some(hi) = cons.max_units {
-        try_push(1.0 / hi as f64, Constraints { max_units: Some(hi + 1), ..cons.clone() }, format!("groups.max_units {hi} → {}", hi + 1));
-    }
-    if !cons.cannot_link.is_empty() {
-        // The distance cap (and keep-apart pairs) dropped altogether.
-        try_push(1.0, Constraints { cannot_link: vec![], ..cons.clone() }, "drop groups.max_km and keep_apart within this zone".to_string());
-    }
-    found.sort_by(|a, b| a.0.total_cmp(&b.0));
-    found.into_iter().next().map(|(_, _, s)| s)
+    apart
 }
 
-/// The first 5 % step (up to 100 %) that makes `works` hold when the minimum population is
-/// lowered, and the same when the maximum is raised: `(relative change, constraints, words)`,
-/// the words naming the spec key under `table` (`zones` or `groups`).
-fn population_relaxations(cons: &Constraints, table: &str, works: &dyn Fn(&Constraints) -> bool) -> Vec<(f64, Constraints, String)> {
-    let mut found = Vec::new();
-    let steps = |bound: f64, up: bool, with: &dyn Fn(f64) -> Constraints| {
-        (1..=20).find_map(|step| {
-            let f = 0.05 * step as f64;
-            let v = if up { (bound * (1.0 + f)).ceil() } else { (bound * (1.0 - f)).floor() };
-            let c = with(v);
-            works(&c).then_some((f, c, v))
-        })
-    };
-    if let Some(lo) = cons.min_pop {
-        if let Some((f, c, v)) = steps(lo, false, &|v| Constraints { min_pop: Some(v), ..cons.clone() }) {
-            found.push((f, c, format!("{table}.min_pop {lo} → {v}")));
+/// The smallest single change to a zone's group bounds that makes groups possible (tested
+/// with the heuristic): a population bound moved to the nearest value that works, a
+/// municipality count by the fewest units, or the distance cap raised by the fewest km.
+#[allow(clippy::too_many_arguments)]
+fn group_relaxation(
+    sub: &Instance,
+    cons: &Constraints,
+    keep_apart: &[(usize, usize)],
+    max_km: Option<f64>,
+    spec: &Spec,
+    id: &str,
+    zone: usize,
+    why: &str,
+) -> Option<(Constraints, Relaxation)> {
+    let works = |c: &Constraints| choose_groups(sub, c, spec, spec::GroupCount::Fewest, Method::Heuristic).is_ok();
+    let (total, largest) = population_extent(sub);
+    let mut found = relax::population(cons, total, largest, &works);
+    found.extend(relax::units(cons, sub.n(), &works));
+    if let (Some(km), Some(widest)) = (max_km, diameter(sub, &(0..sub.n()).collect::<Vec<_>>())) {
+        let with = |cap: f64| Constraints { cannot_link: apart_within(sub, keep_apart, Some(cap)), ..cons.clone() };
+        if let Some(v) = relax::smallest_working(km, widest, &|v| works(&with(v))).filter(|&v| v > km) {
+            found.push(relax::Candidate { size: (v - km) / km.max(1e-9), cons: with(v), name: "max_km", asked: km, used: Some(v) });
         }
     }
-    if let Some(hi) = cons.max_pop {
-        if let Some((f, c, v)) = steps(hi, true, &|v| Constraints { max_pop: Some(v), ..cons.clone() }) {
-            found.push((f, c, format!("{table}.max_pop {hi} → {v}")));
-        }
-    }
-    found
+    relax::smallest(found, Tier::Groups, Some(zone), &format!("functions.{id}.groups"), why)
 }
 
 /// Which municipalities share a group in every function, and how stable each one's partners are.

@@ -80,11 +80,13 @@ pub struct SolverSpec {
     pub group_node_limit: usize,
     /// Seconds per exact solve (safety net).
     pub time_limit: f64,
+    /// Turn any relaxation of a bound into an error naming the bound.
+    pub strict: bool,
 }
 
 impl Default for SolverSpec {
     fn default() -> Self {
-        SolverSpec { seed: 42, node_limit: 400, group_node_limit: 2000, time_limit: 20.0 }
+        SolverSpec { seed: 42, node_limit: 400, group_node_limit: 2000, time_limit: 20.0, strict: false }
     }
 }
 

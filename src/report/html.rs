@@ -30,7 +30,7 @@ svg .muni:hover{opacity:.75}.swatch{display:inline-block;width:.9em;height:.9em;
 .legend .zone-swatch{width:1.1em;height:1.1em;border:2.5px solid #000;border-radius:2px}.legend .gl{margin:.15rem 0 0 1.6em;display:flex;flex-wrap:wrap;gap:2px 12px}
 .legend .mark{display:flex;align-items:center;gap:8px;margin:.2rem 0}.legend .mark svg{flex:none}
 .key{columns:3 9em;column-gap:14px;padding:0;margin:0;list-style:none;font-size:.76rem}.key li{break-inside:avoid;margin:0 0 1px;display:flex;gap:.4em}.key b{flex:none;width:1.6em;text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#1a7f37}.warn{color:#9a6700}.bad{color:#cf222e}.note{background:#fff8e6;border-left:4px solid #d4a72c;padding:8px 12px;margin:.6rem 0;font-size:.9rem}
+.ok{color:#1a7f37}.warn{color:#9a6700}.bad{color:#cf222e}.note{background:#fff8e6;border-left:4px solid #d4a72c;padding:8px 12px;margin:.6rem 0;font-size:.9rem}.note.relaxed{background:#fff1f0;border-left-color:#cf222e}.note.relaxed table{background:transparent;margin:.4rem 0 0}
 .kpi{display:flex;gap:14px;flex-wrap:wrap;margin:.6rem 0 1rem}.kpi div{background:#fff;border:1px solid #e3e7ec;border-radius:8px;padding:8px 12px;min-width:120px}
 .kpi b{display:block;font-size:1.2rem}.small{font-size:.82rem;color:#55606c}
 @media print{body{background:#fff}main{max-width:none;padding:0}.fn{grid-template-columns:1fr}h2.function{break-before:page}.fn,tr{break-inside:avoid}}
@@ -119,6 +119,7 @@ pub fn render(plan: &Plan, timings: &Timings, t: &Territory) -> String {
         a.area_km2,
         connected
     );
+    relaxations_banner(&mut h, plan);
     // Summary across functions.
     h.push_str(r#"<h2>Summary</h2><table><tr><th>Function</th><th>Horizon</th><th class="num">Zones</th><th class="num">Groups</th><th class="num">Zone R²</th><th class="num">Group R²</th><th class="num">Zone residents (min–max)</th><th class="num">Groups meeting bounds</th><th>Zone solver</th></tr>"#);
     for f in &plan.functions {
@@ -174,9 +175,18 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
         canvas.map(t, f),
         legend(f, t)
     );
+    if !f.relaxations.is_empty() {
+        let _ = write!(h, r#"<div class="note relaxed" data-function="{}"><b>Bounds relaxed for this function.</b> No plan meets every bound of the spec; pianura changed these, each as little as it found possible:<ul>"#, esc(&f.id));
+        for r in &f.relaxations {
+            let _ = write!(h, "<li>{}</li>", relaxation_line(r));
+        }
+        h.push_str("</ul></div>");
+    }
     for z in &f.zones {
         if let Some(e) = &z.explanation {
-            let _ = write!(h, r#"<div class="note"><b>Cannot be done as specified.</b> {}</div>"#, esc(e));
+            let relaxed = f.relaxations.iter().any(|r| r.zone == Some(z.id));
+            let head = if relaxed { "Relaxed." } else { "Cannot be done as specified." };
+            let _ = write!(h, r#"<div class="note"><b>{head}</b> {}</div>"#, esc(e));
         }
     }
     h.push_str(r#"<h3>Zones</h3><table><tr><th>Zone</th><th>Lead</th><th>Members</th><th class="num">Municip.</th><th class="num">Residents</th><th class="num">SSD</th><th class="num">Diameter km</th><th>Groups solver</th></tr>"#);
@@ -223,6 +233,50 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
             let _ = write!(h, "<tr><td>{}</td><td>{}</td><td>{outcome}</td></tr>", esc(&c.name), names(&c.members));
         }
         h.push_str("</table>");
+    }
+}
+
+/// What was asked, what was used, why: one relaxation in words.
+fn relaxation_line(r: &crate::plan::Relaxation) -> String {
+    let place = r.zone.map_or(String::new(), |z| format!("zone {z}: "));
+    let used = r.used.map_or("dropped".to_string(), |v| format!("used <b>{}</b>", thousands_or_small(v)));
+    format!("{place}<code>{}</code> asked <b>{}</b>, {used} — {}", esc(&r.key), thousands_or_small(r.asked), esc(&r.why))
+}
+
+/// Every relaxation of the plan, above everything else: a planner must not miss one.
+fn relaxations_banner(h: &mut String, plan: &Plan) {
+    let all: Vec<(&FunctionPlan, &crate::plan::Relaxation)> = plan.functions.iter().flat_map(|f| f.relaxations.iter().map(move |r| (f, r))).collect();
+    if all.is_empty() {
+        return;
+    }
+    h.push_str(r#"<div class="note relaxed" id="relaxations"><b>Bounds relaxed.</b> The spec's bounds cannot all be met, so the plan below changes these (run with <code>--strict</code> to make this an error instead):<table><tr><th>Function</th><th>Tier</th><th>Bound</th><th class="num">Asked</th><th class="num">Used</th><th>Why</th></tr>"#);
+    for (f, r) in all {
+        let tier = match r.zone {
+            Some(z) => format!("groups of zone {z}"),
+            None => "zones".to_string(),
+        };
+        let _ = write!(
+            h,
+            r##"<tr><td><a href="#{}">{}</a></td><td>{tier}</td><td><code>{}</code></td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>"##,
+            esc(&f.id),
+            esc(&f.label),
+            esc(&r.key),
+            thousands_or_small(r.asked),
+            r.used.map_or("dropped".to_string(), thousands_or_small),
+            esc(&r.why)
+        );
+    }
+    h.push_str("</table></div>");
+}
+
+/// Whole numbers with thousands separators, others with up to two decimals.
+fn thousands_or_small(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() >= 1000.0 {
+        thousands(v)
+    } else if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
     }
 }
 
