@@ -397,7 +397,7 @@ fn solve_zones(
                 // split only those that make the zones impossible (or that no search could fit).
                 let mut open: Vec<&mut (String, Vec<usize>, Option<String>)> = st.iter_mut().filter(|s| s.2.is_none()).collect();
                 let groups: Vec<Vec<usize>> = open.iter().map(|s| s.1.clone()).collect();
-                let (admitted, refused) = admit(&groups, |m| feasible(inst, &Constraints { must_link: m.to_vec(), ..plain.clone() }, spec));
+                let (admitted, refused) = admit(&groups, |m| feasible(inst, &Constraints { must_link: m.to_vec(), ..plain.clone() }, spec).map(|_| ()));
                 for (i, why) in refused {
                     let verdict = if matches!(why, SolveError::Infeasible(_)) { "leaves no" } else { "left no search finding" };
                     open[i].2 = Some(format!(
@@ -424,7 +424,11 @@ fn solve_zones(
         if spec.solver.strict {
             return Err(PlanError::Strict { function: id.into(), relaxation });
         }
-        let out = solve::solve(inst, &relaxed, &p, Method::Auto).map_err(|cause| PlanError::Zones { function: id.into(), cause })?;
+        // The relaxed bound was found workable by the search in `feasible`; the full solve
+        // may stop at its node limit on so tight a bound, and then that search's partition stands.
+        let out = solve::solve(inst, &relaxed, &p, Method::Auto)
+            .or_else(|_| feasible(inst, &relaxed, spec))
+            .map_err(|cause| PlanError::Zones { function: id.into(), cause })?;
         for s in state.iter_mut().filter(|s| s.2.is_none()) {
             s.2 = Some(format!("the zones had to be relaxed ({}), and are solved without collaborations", relaxation.change()));
         }
@@ -464,10 +468,8 @@ fn admit(
 
 /// Whether some partition meets `cons`: a quick heuristic look, then the full solve (exact
 /// where the size allows), which finds one, proves there is none, or stops at its limits.
-fn feasible(inst: &Instance, cons: &Constraints, spec: &Spec) -> Result<(), SolveError> {
-    solve::solve(inst, cons, &quick(spec), Method::Heuristic)
-        .or_else(|_| solve::solve(inst, cons, &params(spec), Method::Auto))
-        .map(|_| ())
+fn feasible(inst: &Instance, cons: &Constraints, spec: &Spec) -> Result<Outcome, SolveError> {
+    solve::solve(inst, cons, &quick(spec), Method::Heuristic).or_else(|_| solve::solve(inst, cons, &params(spec), Method::Auto))
 }
 
 /// Solver settings for "is there any partition?" questions: a few heuristic starts.
@@ -479,7 +481,10 @@ fn quick(spec: &Spec) -> SolveParams {
 /// value that works, or one zone more or less) that makes contiguous zones possible, tested
 /// with the heuristic.
 fn zone_relaxation(inst: &Instance, cons: &Constraints, spec: &Spec, id: &str, why: &str) -> Option<(Constraints, Relaxation)> {
-    let works = |c: &Constraints| solve::solve(inst, c, &quick(spec), Method::Heuristic).is_ok();
+    // A quick heuristic look; on small areas the exact search (which proves) where it misses.
+    let works = |c: &Constraints| {
+        solve::solve(inst, c, &quick(spec), Method::Heuristic).is_ok() || (inst.n() <= EXACT_RELAXATION_UNITS && feasible(inst, c, spec).is_ok())
+    };
     let (total, largest) = population_extent(inst);
     let mut found = relax::population(cons, total, largest, &works);
     for k in [cons.k.saturating_sub(1), cons.k + 1] {
@@ -490,6 +495,11 @@ fn zone_relaxation(inst: &Instance, cons: &Constraints, spec: &Spec, id: &str, w
     }
     relax::smallest(found, Tier::Zones, None, &format!("functions.{id}.zones"), why)
 }
+
+/// Up to this many municipalities, a relaxation search asks the exact search where the
+/// heuristic finds nothing, so the relaxed bound is the proved best; above, the heuristic's
+/// answer stands (a search step costs seconds there).
+const EXACT_RELAXATION_UNITS: usize = 24;
 
 /// Total residents and the most populous unit's residents.
 fn population_extent(inst: &Instance) -> (f64, f64) {
@@ -623,7 +633,9 @@ fn solve_groups(
                 match group_relaxation(&sub, &cons, &local_apart, gs.max_km, spec, id, zi + 1, &short) {
                     Some((_, r)) if spec.solver.strict => return Err(PlanError::Strict { function: id.into(), relaxation: r }),
                     None if spec.solver.strict => return Err(PlanError::StrictGroups { function: id.into(), explanation: problem }),
-                    Some((relaxed, r)) => match choose_groups(&sub, &relaxed, spec, gs.count, Method::Auto) {
+                    Some((relaxed, r)) => match choose_groups(&sub, &relaxed, spec, gs.count, Method::Auto)
+                        .or_else(|_| choose_groups(&sub, &relaxed, spec, spec::GroupCount::Fewest, Method::Heuristic))
+                    {
                         Ok((o, note)) => {
                             group_note = note;
                             let msg = format!("{problem}; the plan uses the smallest relaxation found that works: {}", r.change());
@@ -832,7 +844,11 @@ fn group_relaxation(
     zone: usize,
     why: &str,
 ) -> Option<(Constraints, Relaxation)> {
-    let works = |c: &Constraints| choose_groups(sub, c, spec, spec::GroupCount::Fewest, Method::Heuristic).is_ok();
+    // A quick heuristic look; on small zones the exact search (which proves) where it misses.
+    let works = |c: &Constraints| {
+        choose_groups(sub, c, spec, spec::GroupCount::Fewest, Method::Heuristic).is_ok()
+            || (sub.n() <= EXACT_RELAXATION_UNITS && choose_groups(sub, c, spec, spec::GroupCount::Fewest, Method::Auto).is_ok())
+    };
     let (total, largest) = population_extent(sub);
     let mut found = relax::population(cons, total, largest, &works);
     found.extend(relax::units(cons, sub.n(), &works));

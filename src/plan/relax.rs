@@ -5,8 +5,8 @@
 //! largest value that still works (bisection to one resident, starting from the proved
 //! ceiling total/k), a maximum raised to the smallest, a municipality count moved one unit at a
 //! time, the zone count by one. Among the single changes that work, the smallest relative
-//! change wins. "Works" is a quick heuristic search, so a value it misses is not proved
-//! impossible; the message says so.
+//! change wins. "Works" is a quick heuristic search, then the exact search where the heuristic
+//! misses: on areas the exact search proves, the value found is the true optimum.
 
 use serde::Serialize;
 
