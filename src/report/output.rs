@@ -210,7 +210,7 @@ impl OutputFolder {
                     return Err(OutputError::Foreign { path: out.to_path_buf(), files });
                 }
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
                 // The nearest existing ancestor must be a folder we can create inside.
                 let mut up = out_abs.parent();
                 while let Some(p) = up {
