@@ -72,14 +72,23 @@ pub const MAX_WEIGHT: f64 = 1e6;
 /// The smallest weight other than 0: below it a feature counts for nothing anyway; write 0.
 pub const MIN_WEIGHT: f64 = 1e-6;
 
+/// A number as a message shows it: `1e308`, not 309 digits.
+pub(crate) fn num(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && (v.abs() >= 1e7 || v.abs() < 1e-4) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// Why a feature weight cannot be used, or `None` when it can.
 pub fn weight_problem(w: f64) -> Option<String> {
     if !w.is_finite() || w < 0.0 {
-        Some(format!("must be a finite number ≥ 0, found {w}"))
+        Some(format!("must be a finite number ≥ 0, found {}", num(w)))
     } else if w > MAX_WEIGHT {
-        Some(format!("{w} exceeds the largest weight {MAX_WEIGHT:e}: weights are relative, scale them down"))
+        Some(format!("{} exceeds the largest weight {MAX_WEIGHT:e}: weights are relative, scale them down", num(w)))
     } else if w > 0.0 && w < MIN_WEIGHT {
-        Some(format!("{w} is below the smallest weight {MIN_WEIGHT:e}: write 0 to leave the feature out"))
+        Some(format!("{} is below the smallest weight {MIN_WEIGHT:e}: write 0 to leave the feature out", num(w)))
     } else {
         None
     }
@@ -399,7 +408,7 @@ impl Spec {
         }
         let tl = self.solver.time_limit;
         if !(tl.is_finite() && tl > 0.0) {
-            bad("solver.time_limit".into(), format!("must be a finite number of seconds > 0, found {tl}"));
+            bad("solver.time_limit".into(), format!("must be a finite number of seconds > 0, found {}", num(tl)));
         }
         // Functions.
         if self.functions.is_empty() {
@@ -457,7 +466,7 @@ impl Spec {
                     if let Some(v) = v {
                         pop_keys.push(format!("{tier}.{k}"));
                         if !v.is_finite() || v < 0.0 {
-                            bad(key(&format!("{tier}.{k}")), format!("population bounds must be finite and ≥ 0, found {v}"));
+                            bad(key(&format!("{tier}.{k}")), format!("population bounds must be finite and ≥ 0, found {}", num(v)));
                         }
                     }
                 }
@@ -494,7 +503,7 @@ impl Spec {
                 }
             }
             if !g.compactness.is_finite() || g.compactness < 0.0 || g.compactness > MAX_WEIGHT {
-                bad(key("groups.compactness"), format!("must be a finite number between 0 and {MAX_WEIGHT:e}, found {}", g.compactness));
+                bad(key("groups.compactness"), format!("must be a finite number between 0 and {MAX_WEIGHT:e}, found {}", num(g.compactness)));
             }
             // Keep-together: at least two known municipalities each, each municipality once.
             let mut member_of: BTreeMap<String, usize> = BTreeMap::new();
