@@ -202,7 +202,7 @@ pub struct FunctionSpec {
     #[serde(default)]
     pub keep_together: Vec<Vec<String>>,
     /// Pairs never in the same local group.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "pairs")]
     pub keep_apart: Vec<[String; 2]>,
 }
 
@@ -272,6 +272,25 @@ impl<'de> Deserialize<'de> for ZoneCount {
         }
         d.deserialize_any(Count)
     }
+}
+
+/// `keep_apart`: pairs of exactly two codes. (serde's `[String; 2]` alone reads the first two
+/// codes of a longer list from TOML and drops the rest without a word.)
+fn pairs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<[String; 2]>, D::Error> {
+    let lists: Vec<Vec<String>> = Vec::deserialize(d)?;
+    lists
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            <[String; 2]>::try_from(l).map_err(|l| {
+                serde::de::Error::custom(format!(
+                    "keep_apart[{i}] has {} code(s) ({}): each entry is a pair of two ISTAT codes, [\"017103\", \"017122\"]",
+                    l.len(),
+                    l.join(", ")
+                ))
+            })
+        })
+        .collect()
 }
 
 /// Tier 2: homogeneous zones.
