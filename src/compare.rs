@@ -310,7 +310,8 @@ impl ScenarioFile {
         }
         let f: ScenarioFile = toml::from_str(text).map_err(|e: toml::de::Error| {
             let at = match e.span().and_then(|s| crate::plan::spec::table_at(text, s.start)) {
-                Some((table, n)) if table == "scenario" => format!("in [[scenario]] #{n}: "),
+                Some((table, n)) if table == "[scenario]" => format!("in [[scenario]] #{n}: "),
+                Some((table, _)) if table == "scenario" => "in [scenario] (scenarios are [[scenario]] tables, with double brackets): ".to_string(),
                 Some((table, _)) => format!("in [{table}]: "),
                 None => String::new(),
             };

@@ -94,8 +94,9 @@ pub fn weight_problem(w: f64) -> Option<String> {
     }
 }
 
-/// The table header (`functions.ict`, `scenario`) of the line holding byte `offset` of a TOML
-/// text, and how many headers of that name precede it (1-based position of an array table).
+/// The table header (`functions.ict`, or `[scenario]` for an array of tables) of the line
+/// holding byte `offset` of a TOML text, and how many headers of that name precede it
+/// (1-based position of an array table).
 pub(crate) fn table_at(text: &str, offset: usize) -> Option<(String, usize)> {
     let mut found: Option<String> = None;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -109,7 +110,8 @@ pub(crate) fn table_at(text: &str, offset: usize) -> Option<(String, usize)> {
         if l.starts_with('[') {
             let inner = l.trim_start_matches('[');
             if let Some(end) = inner.find(']') {
-                let name = inner[..end].trim().to_string();
+                // `[[name]]` counts apart from `[name]`: the key keeps its brackets' count.
+                let name = if l.starts_with("[[") { format!("[{}]", inner[..end].trim()) } else { inner[..end].trim().to_string() };
                 *counts.entry(name.clone()).or_default() += 1;
                 found = Some(name);
             }
