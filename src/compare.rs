@@ -37,7 +37,9 @@ use crate::territory::Territory;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
-    /// The scenarios, in file order.
+    /// The scenarios, in file order (none is an error of [`ScenarioFile::parse`], not of the
+    /// TOML reader, so that it can say so).
+    #[serde(default)]
     pub scenario: Vec<Scenario>,
 }
 
@@ -95,6 +97,14 @@ pub enum CompareError {
     /// The scenarios file is not valid.
     #[error("{0}")]
     File(String),
+    /// Values that cannot work; every problem of the file is listed.
+    #[error("{}{}", file.as_ref().map(|s| format!("{s}: ")).unwrap_or_default(), list(problems))]
+    Invalid {
+        /// The scenarios file, when known.
+        file: Option<String>,
+        /// Every problem, in file order.
+        problems: Vec<ScenarioProblem>,
+    },
     /// A scenario cannot run.
     #[error("scenario `{name}`: {reason}")]
     Scenario {
@@ -117,6 +127,42 @@ pub enum CompareError {
         /// Why.
         reason: String,
     },
+}
+
+/// One problem of a scenarios file: the scenario (1-based position and name), the key and
+/// what is wrong with it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}`{key}`: {message}", scenario_label(*position, name))]
+pub struct ScenarioProblem {
+    /// 1-based position of the `[[scenario]]` table.
+    pub position: usize,
+    /// Its name (may be empty).
+    pub name: String,
+    /// The key, e.g. `weights.log_pop`.
+    pub key: String,
+    /// What is wrong, with the numbers.
+    pub message: String,
+}
+
+fn scenario_label(position: usize, name: &str) -> String {
+    if name.is_empty() {
+        format!("scenario #{position}: ")
+    } else {
+        format!("scenario `{name}` (#{position}): ")
+    }
+}
+
+fn list(problems: &[ScenarioProblem]) -> String {
+    match problems {
+        [p] => p.to_string(),
+        _ => {
+            let mut s = format!("{} problems", problems.len());
+            for p in problems {
+                s.push_str(&format!("\n  {p}"));
+            }
+            s
+        }
+    }
 }
 
 /// One scenario's result.
@@ -251,22 +297,163 @@ impl Bootstrap {
 }
 
 impl ScenarioFile {
-    /// Parses a scenarios TOML, checking names are unique.
+    /// Parses a scenarios TOML and checks what can be checked without the area
+    /// ([`ScenarioFile::problems`] with no area).
     ///
     /// # Errors
-    /// [`CompareError::File`] naming the key or the duplicate.
+    /// [`CompareError::File`] for an empty file, no `[[scenario]]` or a TOML error (naming the
+    /// scenario the line belongs to); [`CompareError::Invalid`] listing every problem.
     pub fn parse(text: &str, source: &str) -> Result<ScenarioFile, CompareError> {
-        let f: ScenarioFile = toml::from_str(text).map_err(|e| CompareError::File(format!("{source}: {e}")))?;
-        let mut seen = std::collections::BTreeSet::new();
-        for s in &f.scenario {
-            if !seen.insert(&s.name) {
-                return Err(CompareError::File(format!("{source}: scenario name `{}` is used twice", s.name)));
-            }
+        let content = text.lines().map(str::trim).any(|l| !l.is_empty() && !l.starts_with('#'));
+        if !content {
+            return Err(CompareError::File(format!("{source}: the file is empty: expected [[scenario]] tables, each with at least name and k")));
         }
+        let f: ScenarioFile = toml::from_str(text).map_err(|e: toml::de::Error| {
+            let at = match e.span().and_then(|s| crate::plan::spec::table_at(text, s.start)) {
+                Some((table, n)) if table == "[scenario]" => format!("in [[scenario]] #{n}: "),
+                Some((table, _)) if table == "scenario" => "in [scenario] (scenarios are [[scenario]] tables, with double brackets): ".to_string(),
+                Some((table, _)) => format!("in [{table}]: "),
+                None => String::new(),
+            };
+            CompareError::File(format!("{source}: {at}{e}"))
+        })?;
         if f.scenario.is_empty() {
-            return Err(CompareError::File(format!("{source}: no [[scenario]]")));
+            return Err(CompareError::File(format!("{source}: no [[scenario]] table")));
+        }
+        let problems = f.problems(None);
+        if !problems.is_empty() {
+            return Err(CompareError::Invalid { file: Some(source.to_string()), problems });
         }
         Ok(f)
+    }
+
+    /// Checks every scenario against the area before anything runs.
+    ///
+    /// # Errors
+    /// [`CompareError::Invalid`] listing every problem ([`ScenarioFile::problems`]).
+    pub fn check(&self, t: &Territory, feature_names: &[String], source: Option<&str>) -> Result<(), CompareError> {
+        if self.scenario.is_empty() {
+            return Err(CompareError::File(format!("{}no scenario", source.map(|s| format!("{s}: ")).unwrap_or_default())));
+        }
+        let problems = self.problems(Some((t, feature_names)));
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(CompareError::Invalid { file: source.map(str::to_string), problems })
+        }
+    }
+
+    /// Every problem of the scenarios, in file order: names, k, time limit, weights, features
+    /// and bounds; with the area also unknown features, k beyond the municipalities,
+    /// population bounds without population, and bounds that no partition can meet.
+    pub fn problems(&self, area: Option<(&Territory, &[String])>) -> Vec<ScenarioProblem> {
+        let mut out = Vec::new();
+        let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, s) in self.scenario.iter().enumerate() {
+            let mut bad = |key: &str, message: String| out.push(ScenarioProblem { position: i + 1, name: s.name.clone(), key: key.to_string(), message });
+            if s.name.trim().is_empty() {
+                bad("name", "is empty: results and distances are reported by name".into());
+            } else if let Some(first) = names.insert(&s.name, i + 1) {
+                bad("name", format!("`{}` is used twice (also scenario #{first})", s.name));
+            }
+            if s.k == 0 {
+                bad("k", "must be a whole number ≥ 1, found 0".into());
+            }
+            if !(s.time_limit.is_finite() && s.time_limit > 0.0) {
+                bad("time_limit", format!("must be a finite number of seconds > 0, found {}", crate::plan::spec::num(s.time_limit)));
+            }
+            for (name, w) in &s.weights {
+                if let Some(m) = crate::plan::spec::weight_problem(*w) {
+                    bad(&format!("weights.{name}"), m);
+                }
+            }
+            let mut seen: Vec<&String> = Vec::new();
+            for (j, f) in s.features.iter().enumerate() {
+                if seen.contains(&f) {
+                    bad(&format!("features[{j}]"), format!("`{f}` is listed twice: it would be weighted twice"));
+                }
+                seen.push(f);
+            }
+            // The features this scenario uses, when known.
+            let used: Option<Vec<String>> = if !s.features.is_empty() { Some(s.features.clone()) } else { area.map(|(_, names)| names.to_vec()) };
+            if let Some(used) = &used {
+                let own = if s.features.is_empty() { "the area's features" } else { "this scenario's features" };
+                for name in s.weights.keys() {
+                    if !used.contains(name) {
+                        bad(&format!("weights.{name}"), format!("weight for unknown feature `{name}`: not one of {own} ({})", used.join(", ")));
+                    }
+                }
+                if !used.is_empty() && used.iter().all(|f| s.weights.get(f) == Some(&0.0)) {
+                    bad("weights", "every feature weighs 0: zones would be homogeneous in nothing (R² would mean nothing)".into());
+                }
+            }
+            for (key, v) in [("min_pop", s.min_pop), ("max_pop", s.max_pop)] {
+                if let Some(v) = v {
+                    if !v.is_finite() || v < 0.0 {
+                        bad(key, format!("population bounds must be finite and ≥ 0, found {}", crate::plan::spec::num(v)));
+                    }
+                }
+            }
+            if let (Some(lo), Some(hi)) = (s.min_pop, s.max_pop) {
+                if lo > hi {
+                    bad("min_pop", format!("{lo} exceeds max_pop {hi}"));
+                }
+            }
+            if s.max_units == Some(0) {
+                bad("max_units", "must be at least 1".into());
+            }
+            if let (Some(lo), Some(hi)) = (s.min_units, s.max_units) {
+                if lo > hi {
+                    bad("min_units", format!("{lo} exceeds max_units {hi}"));
+                }
+            }
+            let Some((t, feature_names)) = area else { continue };
+            for (j, f) in s.features.iter().enumerate() {
+                if !feature_names.contains(f) {
+                    bad(&format!("features[{j}]"), format!("unknown feature `{f}`; the area has {}", feature_names.join(", ")));
+                }
+            }
+            let n = t.len();
+            if s.k > n {
+                bad("k", format!("{} zones cannot be made of the {n} municipalities of {}", s.k, t.source));
+            }
+            let k = s.k.max(1);
+            if let Some(lo) = s.min_units {
+                if k.saturating_mul(lo) > n {
+                    bad("min_units", format!("{k} zones of at least {lo} municipalities need {} of them; {} has {n}", k.saturating_mul(lo), t.source));
+                }
+            }
+            if let Some(hi) = s.max_units {
+                if k.saturating_mul(hi) < n {
+                    bad("max_units", format!("{k} zones of at most {hi} municipalities hold {}; {} has {n}", k * hi, t.source));
+                }
+            }
+            if s.min_pop.is_none() && s.max_pop.is_none() {
+                continue;
+            }
+            let no_pop: Vec<String> = t.units.iter().filter(|u| u.pop.is_none()).map(|u| u.to_string()).collect();
+            if !no_pop.is_empty() {
+                let shown: Vec<&str> = no_pop.iter().take(5).map(String::as_str).collect();
+                let more = if no_pop.len() > 5 { format!(" and {} more", no_pop.len() - 5) } else { String::new() };
+                let key = if s.min_pop.is_some() { "min_pop" } else { "max_pop" };
+                bad(key, format!("population bounds need residents, but the area has no population for {} of its {n} municipalities ({}{more})", no_pop.len(), shown.join(", ")));
+                continue;
+            }
+            let total: f64 = t.units.iter().filter_map(|u| u.pop).sum();
+            if let Some(lo) = s.min_pop.filter(|v| v.is_finite()) {
+                if k as f64 * lo > total {
+                    bad("min_pop", format!("{k} zones of at least {lo} residents need {}; the area has {total}", k as f64 * lo));
+                }
+            }
+            if let Some(hi) = s.max_pop.filter(|v| v.is_finite()) {
+                if let Some(big) = t.units.iter().filter(|u| u.pop.is_some_and(|p| p > hi)).max_by(|a, b| a.pop.unwrap_or(0.0).total_cmp(&b.pop.unwrap_or(0.0))) {
+                    bad("max_pop", format!("{hi} is below the {} residents of {big}: no zone can hold it", big.pop.unwrap_or(0.0)));
+                } else if (k as f64) * hi < total {
+                    bad("max_pop", format!("{k} zones of at most {hi} residents hold {}; the area has {total}", k as f64 * hi));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -311,10 +498,12 @@ fn solve_one(inst: &Instance, s: &Scenario) -> Result<Outcome, SolveError> {
 /// Bootstrap replicates share the same pool; results do not depend on `threads`.
 ///
 /// # Errors
-/// [`CompareError::Scenario`] naming the scenario that failed and why; the bootstrap
-/// settings' own errors ([`Bootstrap::check`]).
+/// [`CompareError::Invalid`] for scenarios that cannot work on this area (checked before
+/// anything runs, [`ScenarioFile::check`]); [`CompareError::Scenario`] naming the scenario
+/// that failed and why; the bootstrap settings' own errors ([`Bootstrap::check`]).
 pub fn run(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, file: &ScenarioFile, boot: Bootstrap, threads: usize) -> Result<Comparison, CompareError> {
     boot.check()?;
+    file.check(t, raw.names(), None)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
@@ -472,5 +661,103 @@ mod tests {
         assert_eq!((f.scenario[0].min_units, f.scenario[0].max_units), (Some(2), Some(20)));
         let e = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmax_unit = 20\n", "s.toml").unwrap_err().to_string();
         assert!(e.contains("max_unit") && e.contains("s.toml"), "{e}");
+    }
+
+    fn parse_err(text: &str) -> String {
+        ScenarioFile::parse(text, "s.toml").unwrap_err().to_string()
+    }
+
+    fn area_err(text: &str) -> String {
+        let t = Territory::embedded_default();
+        let f = FeatureMatrix::from_territory(&t);
+        ScenarioFile::parse(text, "s.toml").unwrap().check(&t, f.names(), Some("s.toml")).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn an_empty_file_or_no_scenario_is_said_so() {
+        assert!(parse_err("").contains("s.toml: the file is empty"));
+        assert!(parse_err("# only a comment\n\n").contains("the file is empty"));
+        assert!(parse_err("x = 1\n").contains("x"), "unknown top-level key");
+        assert!(ScenarioFile::parse("scenario = []\n", "s.toml").unwrap_err().to_string().contains("no [[scenario]]"));
+    }
+
+    #[test]
+    fn a_toml_error_names_the_scenario_it_is_in() {
+        let e = parse_err("[[scenario]]\nname = \"a\"\nk = 3\n[[scenario]]\nname = \"b\"\nk = \"four\"\n");
+        assert!(e.contains("in [[scenario]] #2") && e.contains("k"), "{e}");
+    }
+
+    #[test]
+    fn every_scenario_problem_is_listed_with_name_position_and_key() {
+        let e = parse_err(
+            "[[scenario]]\nname = \"a\"\nk = 0\ntime_limit = -1.0\n\
+             [[scenario]]\nname = \"b\"\nk = 3\ntime_limit = nan\nweights = { log_pop = 1e308, growth = -2.0 }\n\
+             [[scenario]]\nname = \"a\"\nk = 3\nmin_pop = 50000.0\nmax_pop = 40000.0\nfeatures = [\"growth\", \"growth\"]\nmin_units = 9\nmax_units = 3\n",
+        );
+        for want in [
+            "s.toml: 9 problems",
+            "scenario `a` (#1): `k`: must be a whole number ≥ 1",
+            "scenario `a` (#1): `time_limit`: must be a finite number of seconds > 0, found -1",
+            "scenario `b` (#2): `time_limit`: must be a finite number of seconds > 0, found NaN",
+            "scenario `b` (#2): `weights.log_pop`: 1e308 exceeds the largest weight",
+            "scenario `b` (#2): `weights.growth`: must be a finite number ≥ 0, found -2",
+            "scenario `a` (#3): `name`: `a` is used twice (also scenario #1)",
+            "scenario `a` (#3): `features[1]`: `growth` is listed twice",
+            "scenario `a` (#3): `min_pop`: 50000 exceeds max_pop 40000",
+            "scenario `a` (#3): `min_units`: 9 exceeds max_units 3",
+        ] {
+            assert!(e.contains(want), "{want}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_zero_time_limit_is_rejected() {
+        assert!(parse_err("[[scenario]]\nname = \"a\"\nk = 3\ntime_limit = 0.0\n").contains("`time_limit`"));
+    }
+
+    #[test]
+    fn all_zero_weights_are_rejected_with_or_without_a_feature_list() {
+        let e = parse_err("[[scenario]]\nname = \"z\"\nk = 3\nfeatures = [\"growth\", \"log_pop\"]\nweights = { growth = 0.0, log_pop = 0.0 }\n");
+        assert!(e.contains("scenario `z` (#1): `weights`: every feature weighs 0"), "{e}");
+        let all = "[[scenario]]\nname = \"z\"\nk = 3\nweights = { log_pop = 0.0, log_density = 0.0, share_65plus = 0.0, share_under15 = 0.0, growth = 0.0 }\n";
+        assert!(area_err(all).contains("every feature weighs 0"), "{}", area_err(all));
+    }
+
+    #[test]
+    fn the_area_bounds_what_a_scenario_may_ask() {
+        let e = area_err(
+            "[[scenario]]\nname = \"big\"\nk = 43\n\
+             [[scenario]]\nname = \"f\"\nk = 3\nfeatures = [\"income\"]\n\
+             [[scenario]]\nname = \"pop\"\nk = 4\nmin_pop = 100000.0\n\
+             [[scenario]]\nname = \"cap\"\nk = 4\nmax_pop = 20000.0\n\
+             [[scenario]]\nname = \"units\"\nk = 4\nmax_units = 5\n",
+        );
+        for want in [
+            "scenario `big` (#1): `k`: 43 zones cannot be made of the 42 municipalities",
+            "scenario `f` (#2): `features[0]`: unknown feature `income`",
+            "scenario `pop` (#3): `min_pop`: 4 zones of at least 100000 residents need 400000",
+            "scenario `cap` (#4): `max_pop`: 20000 is below the 26116 residents of 017113 Montichiari",
+            "scenario `units` (#5): `max_units`: 4 zones of at most 5 municipalities hold 20",
+        ] {
+            assert!(e.contains(want), "{want}: {e}");
+        }
+    }
+
+    #[test]
+    fn population_bounds_need_a_population() {
+        let mut t = Territory::embedded_default();
+        t.units[0].pop = None;
+        let f = FeatureMatrix::from_territory(&t);
+        let file = ScenarioFile::parse("[[scenario]]\nname = \"p\"\nk = 3\nmin_pop = 1000.0\n", "s.toml").unwrap();
+        let e = file.check(&t, f.names(), Some("s.toml")).unwrap_err().to_string();
+        assert!(e.contains("`min_pop`") && e.contains("no population for 1 of its 42") && e.contains("017001 Acquafredda"), "{e}");
+    }
+
+    #[test]
+    fn the_shipped_scenarios_pass() {
+        let text = include_str!("../fixtures/scenarios/bassa.toml");
+        let t = Territory::embedded_default();
+        let f = FeatureMatrix::from_territory(&t);
+        ScenarioFile::parse(text, "bassa.toml").unwrap().check(&t, f.names(), None).unwrap();
     }
 }

@@ -254,7 +254,7 @@ fn collaborations_csv_errors_name_the_row_and_code() {
     let (_d, path) = write_temp("collab.csv", "name,function,members\nX,ict,017103 999999\nY,teleport,017103 017122\n");
     let msg = plan::collab::read(&path, &t, &["ict"]).unwrap_err().to_string();
     assert!(msg.contains("collab.csv") && msg.contains("row 2 (X): 999999 is not a municipality"), "{msg}");
-    assert!(msg.contains("row 3 (Y): unreadable record: unknown function `teleport`"), "{msg}");
+    assert!(msg.contains("row 3 (Y): unknown function `teleport`"), "{msg}");
 }
 
 #[test]

@@ -373,19 +373,147 @@ fn compare(args: CompareArgs) -> Result<()> {
     Ok(())
 }
 
-/// Reads the `labels` of a `pianura zones --json` file: ISTAT code → zone number.
+/// Reads the `labels` of a `pianura zones --json` file: ISTAT code → zone number (whole
+/// numbers ≥ 0; `2.0` counts as 2). A UTF-8 BOM is accepted. Every problem of the labels is
+/// listed; a file that is empty, not UTF-8 or not JSON says where and what it found.
 fn read_plan_labels(path: &Path) -> Result<std::collections::BTreeMap<String, u64>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let v: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}: not JSON", path.display()))?;
-    let labels = v
-        .get("labels")
-        .and_then(|l| l.as_object())
-        .with_context(|| format!("{}: no `labels` object (expected the output of pianura zones --json)", path.display()))?;
-    let bad: Vec<String> = labels.iter().filter(|(_, z)| z.as_u64().is_none()).map(|(code, z)| format!("{code}: {z}")).collect();
-    if !bad.is_empty() {
-        anyhow::bail!("{}: zone numbers must be whole numbers ≥ 0, found {}", path.display(), bad.join(", "));
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    /// The entries of `labels` in file order (duplicates kept), or what it is instead.
+    struct Entries(std::result::Result<Vec<(String, serde_json::Value)>, &'static str>);
+    impl<'de> serde::Deserialize<'de> for Entries {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Entries;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("an object of ISTAT code → zone number")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Entries, A::Error> {
+                    let mut v = Vec::new();
+                    while let Some(entry) = map.next_entry::<String, serde_json::Value>()? {
+                        v.push(entry);
+                    }
+                    Ok(Entries(Ok(v)))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Entries, A::Error> {
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    Ok(Entries(Err("an array")))
+                }
+                fn visit_bool<E>(self, _: bool) -> std::result::Result<Entries, E> {
+                    Ok(Entries(Err("a boolean")))
+                }
+                fn visit_i64<E>(self, _: i64) -> std::result::Result<Entries, E> {
+                    Ok(Entries(Err("a number")))
+                }
+                fn visit_u64<E>(self, _: u64) -> std::result::Result<Entries, E> {
+                    Ok(Entries(Err("a number")))
+                }
+                fn visit_f64<E>(self, _: f64) -> std::result::Result<Entries, E> {
+                    Ok(Entries(Err("a number")))
+                }
+                fn visit_str<E>(self, _: &str) -> std::result::Result<Entries, E> {
+                    Ok(Entries(Err("a string")))
+                }
+                fn visit_unit<E>(self) -> std::result::Result<Entries, E> {
+                    Ok(Entries(Err("null")))
+                }
+            }
+            d.deserialize_any(V)
+        }
     }
-    Ok(labels.iter().filter_map(|(code, z)| Some((code.clone(), z.as_u64()?))).collect())
+    #[derive(serde::Deserialize)]
+    struct PlanFile {
+        labels: Option<Entries>,
+    }
+
+    let name = path.display();
+    let expected = "expected the JSON of `pianura zones --json`, with a `labels` object of ISTAT code → zone number";
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+            let start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let before: String = String::from_utf8_lossy(&bytes[start..at]).trim().chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
+            bail!("{name}: not UTF-8: invalid byte 0x{:02X} at byte {at} (line {line}, after `{before}`); save the file as UTF-8", bytes[at]);
+        }
+    };
+    if text.trim().is_empty() {
+        bail!("{name}: the file is empty: {expected}");
+    }
+    let v: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let (line, column) = (e.line(), e.column());
+            let content = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+            // serde_json's column points at (or just past) the offending token.
+            let from = content.char_indices().map(|(i, _)| i).take_while(|&i| i < column.saturating_sub(1)).last().unwrap_or(0);
+            let rest = content[from..].trim_start_matches([' ', ':', ',', '[']);
+            let token = ["-Infinity", "Infinity", "NaN"].into_iter().find(|t| rest.starts_with(t) || content[from..].contains(t));
+            let hint = match token {
+                Some(t) => format!(": `{t}` is not a JSON value (Python's json.dump writes it for a float that is not finite)"),
+                None => String::new(),
+            };
+            let shown: String = content.trim().chars().take(80).collect();
+            let message = e.to_string();
+            let message = message.strip_suffix(&format!(" at line {line} column {column}")).unwrap_or(&message);
+            bail!("{name}: not JSON at line {line}, column {column}: {message}{hint}; the line reads `{shown}`");
+        }
+    };
+    if !v.is_object() {
+        let what = match v {
+            serde_json::Value::Array(_) => "an array",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::Bool(_) => "a boolean",
+            _ => "null",
+        };
+        bail!("{name}: found {what} where an object was expected: {expected}");
+    }
+    let file: PlanFile = serde_json::from_str(text).with_context(|| format!("{name}: {expected}"))?;
+    let entries = match file.labels {
+        None => bail!("{name}: no `labels` object ({expected})"),
+        Some(Entries(Err(what))) => bail!("{name}: `labels` is {what}: {expected}"),
+        Some(Entries(Ok(e))) if e.is_empty() => bail!("{name}: `labels` is empty: {expected}"),
+        Some(Entries(Ok(e))) => e,
+    };
+    let mut labels = std::collections::BTreeMap::new();
+    let mut written: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut problems = Vec::new();
+    for (code, z) in entries {
+        let normal = pianura::territory::normalize_istat(&code);
+        if let Some(first) = written.insert(normal.clone(), code.clone()) {
+            let also = if first == code { String::new() } else { format!(" (also as {first:?})") };
+            problems.push(format!("{code}: listed twice{also}"));
+            continue;
+        }
+        let zone = match &z {
+            serde_json::Value::Number(n) => match (n.as_u64(), n.as_f64()) {
+                (Some(u), _) => Ok(u),
+                (None, Some(f)) if f < 0.0 => Err(format!("negative zone number {n}")),
+                (None, Some(f)) if f.fract() != 0.0 => Err(format!("fractional zone number {n}")),
+                (None, Some(f)) if f < 9.0e15 => Ok(f as u64),
+                _ => Err(format!("zone number {n} is too large")),
+            },
+            serde_json::Value::String(s) => Err(format!("zone number must be a number, found the string {s:?}")),
+            other => Err(format!("zone number must be a number, found {other}")),
+        };
+        match zone {
+            Ok(z) => {
+                labels.insert(code, z);
+            }
+            Err(m) => problems.push(format!("{code}: {m}")),
+        }
+    }
+    match problems.len() {
+        0 => Ok(labels),
+        1 => bail!("{name}: `labels`: {} (zone numbers are whole numbers ≥ 0)", problems[0]),
+        n => bail!("{name}: `labels`: {n} problems (zone numbers are whole numbers ≥ 0)\n  {}", problems.join("\n  ")),
+    }
 }
 
 fn ensemble(args: EnsembleArgs) -> Result<()> {

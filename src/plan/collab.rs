@@ -1,10 +1,17 @@
 //! Existing collaborations (unions, conventions) from a CSV: `name, function, members`, where
 //! `function` is a function id or `all`, and `members` lists ISTAT codes separated by spaces,
-//! semicolons or commas (quoted when commas are used). Errors name the file, row and code.
+//! semicolons or commas (quoted when commas are used). Errors name the file, row and code;
+//! every problem of the file is listed.
+//!
+//! Rules: a name, a function id of the spec (or `all`/`*`, which counts for every function),
+//! at least two distinct municipalities of the area; a municipality belongs to at most one
+//! collaboration per function, and a name is used once per function.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use thiserror::Error;
 
 use crate::territory::{normalize_istat, CsvTable, Location, Problem, Territory, TerritoryError};
 
@@ -22,7 +29,109 @@ pub struct Collaboration {
 impl Collaboration {
     /// True when it concerns `function`.
     pub fn applies_to(&self, function: &str) -> bool {
-        self.function == "all" || self.function == "*" || self.function == function
+        is_all(&self.function) || self.function == function
+    }
+}
+
+fn is_all(function: &str) -> bool {
+    function == "all" || function == "*"
+}
+
+/// Errors reading a collaborations file.
+#[derive(Debug, Error)]
+pub enum CollabError {
+    /// The file cannot be opened, or its header lacks a column.
+    #[error(transparent)]
+    Read(#[from] TerritoryError),
+    /// Rows that break the rules; all of them are listed.
+    #[error("{path}: {}", list(problems))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Every problem, in file order.
+        problems: Vec<(Location, CollabProblem)>,
+    },
+}
+
+/// What is wrong with one row.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum CollabProblem {
+    /// A record the CSV reader cannot read.
+    #[error(transparent)]
+    Record(Problem),
+    /// The name cell is blank.
+    #[error("no name: each collaboration needs one (the plan reports it by name)")]
+    NoName,
+    /// A function id that the spec does not define.
+    #[error("unknown function `{function}` (expected all or one of {expected})")]
+    UnknownFunction {
+        /// As written.
+        function: String,
+        /// The spec's function ids, comma-separated.
+        expected: String,
+    },
+    /// A code that names no municipality of the area.
+    #[error("{0} is not a municipality of the area")]
+    UnknownMunicipality(String),
+    /// The members cell is blank.
+    #[error("no members: list at least two ISTAT codes")]
+    NoMembers,
+    /// A single member.
+    #[error("one member ({0}): a collaboration needs at least two municipalities")]
+    OneMember(String),
+    /// A municipality listed twice in the same row.
+    #[error("{0} is listed twice among the members")]
+    RepeatedMember(String),
+    /// A municipality in two collaborations serving the same function.
+    #[error("{unit} is also in collaboration `{other}` (row {other_line}) for {function}: a municipality can be in one collaboration per function")]
+    TwoCollaborations {
+        /// `istat name`.
+        unit: String,
+        /// The other collaboration's name.
+        other: String,
+        /// Its line.
+        other_line: u64,
+        /// The function both serve (`all` counts for every function).
+        function: String,
+    },
+    /// The same name twice for the same function.
+    #[error("collaboration `{name}` is listed twice for {function} (also row {other_line})")]
+    DuplicateName {
+        /// The name.
+        name: String,
+        /// The function both rows serve.
+        function: String,
+        /// The other row.
+        other_line: u64,
+    },
+}
+
+fn list(problems: &[(Location, CollabProblem)]) -> String {
+    match problems {
+        [(at, p)] => format!("{at}{p}"),
+        _ => {
+            let mut s = format!("{} problems", problems.len());
+            for (at, p) in problems {
+                s.push_str(&format!("\n  {at}{p}"));
+            }
+            s
+        }
+    }
+}
+
+/// One readable row, before the cross-row checks.
+struct Row {
+    line: u64,
+    collab: Collaboration,
+}
+
+/// The functions two collaborations both serve, as a message names them.
+fn shared_function(a: &str, b: &str) -> Option<String> {
+    match (is_all(a), is_all(b)) {
+        (true, true) => Some("every function".into()),
+        (true, false) => Some(format!("function {b}")),
+        (false, true) => Some(format!("function {a}")),
+        (false, false) => (a == b).then(|| format!("function {a}")),
     }
 }
 
@@ -30,39 +139,131 @@ impl Collaboration {
 /// `functions`.
 ///
 /// # Errors
-/// [`TerritoryError`] naming the file and every bad row.
-pub fn read(path: &Path, t: &Territory, functions: &[&str]) -> Result<Vec<Collaboration>, TerritoryError> {
-    let invalid = |problems| TerritoryError::Invalid { path: path.to_path_buf(), problems };
+/// [`CollabError::Read`] when the file or a column is missing; [`CollabError::Invalid`]
+/// naming the file and every bad row.
+pub fn read(path: &Path, t: &Territory, functions: &[&str]) -> Result<Vec<Collaboration>, CollabError> {
     let mut table = CsvTable::open(path)?;
     let (nc, fc, mc) = (table.require(&["name"])?, table.require(&["function"])?, table.require(&["members"])?);
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for (line, record) in table.records(&mut problems) {
+    let mut read_problems = Vec::new();
+    let records = table.records(&mut read_problems);
+    let mut problems: Vec<(Location, CollabProblem)> = read_problems.into_iter().map(|(at, p)| (at, CollabProblem::Record(p))).collect();
+    let mut rows: Vec<Row> = Vec::new();
+    for (line, record) in records {
         let name = record.get(nc).unwrap_or("").trim().to_string();
-        let at = Location::Row { line, unit: Some(name.clone()) };
-        let function = record.get(fc).unwrap_or("").trim().to_string();
-        if !(function == "all" || function == "*" || functions.contains(&function.as_str())) {
-            problems.push((at.clone(), Problem::Csv(format!("unknown function `{function}` (expected all or one of {})", functions.join(", ")))));
+        let at = Location::Row { line, unit: (!name.is_empty()).then(|| name.clone()) };
+        let mut bad = |p: CollabProblem| problems.push((at.clone(), p));
+        if name.is_empty() {
+            bad(CollabProblem::NoName);
         }
-        let members: Vec<String> = record
-            .get(mc)
-            .unwrap_or("")
-            .split(|c: char| c == ';' || c == ',' || c.is_whitespace())
-            .filter(|s| !s.is_empty())
-            .map(normalize_istat)
-            .collect();
-        for m in &members {
-            if t.find(m).is_none() {
-                problems.push((at.clone(), Problem::UnknownMunicipality(m.clone())));
+        let function = record.get(fc).unwrap_or("").trim().to_string();
+        let known_function = is_all(&function) || functions.contains(&function.as_str());
+        if !known_function {
+            bad(CollabProblem::UnknownFunction { function: function.clone(), expected: functions.join(", ") });
+        }
+        let written: Vec<&str> =
+            record.get(mc).unwrap_or("").split(|c: char| c == ';' || c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).collect();
+        let mut members: Vec<String> = Vec::new();
+        for code in &written {
+            match t.find(code) {
+                None => bad(CollabProblem::UnknownMunicipality(code.to_string())),
+                Some(id) => {
+                    let m = t.unit(id);
+                    if members.contains(&m.istat) {
+                        bad(CollabProblem::RepeatedMember(m.to_string()));
+                    } else {
+                        members.push(m.istat.clone());
+                    }
+                }
             }
         }
-        if members.len() < 2 {
-            problems.push((at.clone(), Problem::Csv("a collaboration needs at least two members".into())));
+        match written[..] {
+            [] => bad(CollabProblem::NoMembers),
+            [one] => bad(CollabProblem::OneMember(one.to_string())),
+            _ => {}
         }
-        out.push(Collaboration { name, function, members });
+        if known_function {
+            rows.push(Row { line, collab: Collaboration { name, function, members: written.iter().map(|c| normalize_istat(c)).collect() } });
+        }
     }
+    // Across rows: a name once per function; a municipality in one collaboration per function.
+    let mut cross: Vec<(u64, Location, CollabProblem)> = Vec::new();
+    for (j, b) in rows.iter().enumerate() {
+        let at = Location::Row { line: b.line, unit: (!b.collab.name.is_empty()).then(|| b.collab.name.clone()) };
+        let mut reported: BTreeMap<String, ()> = BTreeMap::new();
+        for a in &rows[..j] {
+            let Some(function) = shared_function(&a.collab.function, &b.collab.function) else { continue };
+            if !a.collab.name.is_empty() && a.collab.name == b.collab.name {
+                cross.push((b.line, at.clone(), CollabProblem::DuplicateName { name: b.collab.name.clone(), function, other_line: a.line }));
+                continue;
+            }
+            for code in &b.collab.members {
+                if reported.contains_key(code) || !a.collab.members.contains(code) {
+                    continue;
+                }
+                let Some(id) = t.find(code) else { continue };
+                reported.insert(code.clone(), ());
+                cross.push((
+                    b.line,
+                    at.clone(),
+                    CollabProblem::TwoCollaborations { unit: t.unit(id).to_string(), other: a.collab.name.clone(), other_line: a.line, function: function.clone() },
+                ));
+            }
+        }
+    }
+    problems.extend(cross.into_iter().map(|(_, at, p)| (at, p)));
+    // File order: by line, the row's own problems before the cross-row ones (stable sort).
+    problems.sort_by_key(|(at, _)| match at {
+        Location::Row { line, .. } => *line,
+        _ => 0,
+    });
     if !problems.is_empty() {
-        return Err(invalid(problems));
+        return Err(CollabError::Invalid { path: path.to_path_buf(), problems });
     }
-    Ok(out)
+    Ok(rows.into_iter().map(|r| r.collab).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(csv: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("unions.csv");
+        std::fs::write(&path, csv).unwrap();
+        read(&path, &Territory::embedded_default(), &["ict", "suap_sue"]).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_member_listed_twice_is_named() {
+        let e = errors("name,function,members\nU,ict,017103 17103 017122\n");
+        assert!(e.contains("row 2 (U): 017103 Manerbio is listed twice"), "{e}");
+    }
+
+    #[test]
+    fn one_municipality_in_two_collaborations_of_a_function_names_both() {
+        let e = errors("name,function,members\nA,ict,017103 017122\nB,suap_sue,017103 017137\nC,all,017137 017122\n");
+        assert!(e.contains("row 4 (C): 017137 Pavone del Mella is also in collaboration `B` (row 3) for function suap_sue"), "{e}");
+        assert!(e.contains("row 4 (C): 017122 Offlaga is also in collaboration `A` (row 2) for function ict"), "{e}");
+        assert!(!e.contains("row 3 (B)"), "A and B serve different functions: {e}");
+    }
+
+    #[test]
+    fn empty_members_names_and_duplicate_names_are_rejected() {
+        let e = errors("name,function,members\nA,ict,\n,ict,017103 017122\nD,ict,017137 017004\nD,all,017001 017034\nE,ict,017088\n");
+        assert!(e.contains("unions.csv: 4 problems"), "{e}");
+        assert!(e.contains("row 2 (A): no members"), "{e}");
+        assert!(e.contains("row 3: no name"), "{e}");
+        assert!(e.contains("row 5 (D): collaboration `D` is listed twice for function ict (also row 4)"), "{e}");
+        assert!(e.contains("row 6 (E): one member (017088)"), "{e}");
+    }
+
+    #[test]
+    fn the_same_name_for_other_functions_is_fine() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("unions.csv");
+        std::fs::write(&path, "name,function,members\nU,ict,017103 017122\nU,suap_sue,017103 017122\n").unwrap();
+        let c = read(&path, &Territory::embedded_default(), &["ict", "suap_sue"]).unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].members, vec!["017103", "017122"]);
+    }
 }
