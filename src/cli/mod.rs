@@ -308,6 +308,7 @@ fn compare(args: CompareArgs) -> Result<()> {
     let text = std::fs::read_to_string(&args.scenarios).with_context(|| format!("cannot read {}", args.scenarios.display()))?;
     let file = ScenarioFile::parse(&text, &args.scenarios.display().to_string())?;
     let (t, f) = load_area(&args.area)?;
+    file.check(&t, f.names(), Some(&args.scenarios.display().to_string()))?;
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
     let result = compare::run(&t, &g, &f, &file, boot, args.threads)?;
     let mut scen_csv = csv::Writer::from_writer(Vec::new());
