@@ -164,7 +164,7 @@ fn its_own_folder_is_replaced_and_marked() {
 fn an_interrupt_leaves_the_previous_output_and_no_staging_folder() {
     let sb = Sandbox::new();
     let before = snapshot(sb.root());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pianura"))
+    let child = Command::new(env!("CARGO_BIN_EXE_pianura"))
         .args(["plan", "--quiet", "--out", "prev"])
         .current_dir(sb.root())
         .stderr(std::process::Stdio::piped())
