@@ -58,6 +58,14 @@ fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), Territ
     let (name_col, district_col, pop_col) =
         (col(&["name"]), col(&["district"]), col(&["pop", "pop_2023"]));
     let (area_col, lon_col, lat_col) = (col(&["area_km2"]), col(&["lon"]), col(&["lat"]));
+    let half = match (lon_col, lat_col) {
+        (Some(_), None) => Some(Problem::HalfPoint { given: "lon", missing: "lat" }),
+        (None, Some(_)) => Some(Problem::HalfPoint { given: "lat", missing: "lon" }),
+        _ => None,
+    };
+    if let Some(p) = half {
+        return Err(invalid(vec![(Location::Row { line: 1, unit: None }, p)]));
+    }
     let feature_cols: Vec<(usize, String)> = table
         .headers
         .iter()

@@ -97,7 +97,10 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Territory, TerritoryErr
         let mut report = |p: Problem| problems.push((at.clone(), p));
 
         match &istat {
-            None => report(Problem::MissingId),
+            None => report(match super::look_alike(&["istat", "id"], p.keys()) {
+                Some(found) => Problem::MissingIdLike(found),
+                None => Problem::MissingId,
+            }),
             Some(id) if looks_like_float_code(id) => {
                 let column = ["istat", "id"].into_iter().find(|k| p.contains_key(*k)).unwrap_or("id");
                 report(Problem::FloatIds { column: column.to_string(), value: id.clone(), count: 1 })
@@ -109,7 +112,8 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Territory, TerritoryErr
             }
         }
         if name.is_none() {
-            report(Problem::MissingName);
+            let other = super::look_alike(&["name"], p.keys().filter(|k| *k != "name"));
+            report(other.map_or(Problem::MissingName, Problem::MissingNameLike));
         }
         let polygon = geometry_of(feature).map_err(|ps| ps.into_iter().for_each(&mut report)).ok();
         let pop_key = ["pop_2023", "pop"].into_iter().find(|k| p.get(*k).is_some_and(|v| !v.is_null()));
@@ -545,7 +549,7 @@ mod nonstandard {
             let v: serde_json::Value = serde_json::from_str(&rw.text).unwrap();
             assert_eq!(v["a"], "\0NaN");
             assert_eq!(v["b"][0], "\0-Infinity");
-            assert_eq!(v["b"][1], "\01e999");
+            assert_eq!(v["b"][1], "\u{0}1e999");
             assert_eq!(v["b"][2], 2e5);
             assert_eq!(v["c"], "NaN Infinity");
             assert_eq!(v["d"], "\0Infinity");

@@ -160,6 +160,12 @@ pub enum Problem {
     /// No `istat`/`id` property or column value.
     #[error("no id (expected an `istat` or `id` value)")]
     MissingId,
+    /// No id under the expected names, but a property that looks like one.
+    #[error("no id (expected an `istat` or `id` value; the feature has `{0}`: rename it `istat`)")]
+    MissingIdLike(String),
+    /// No name under the expected name, but a property that looks like one.
+    #[error("no name (expected a non-blank `name`; the feature has `{0}`: rename it `name`)")]
+    MissingNameLike(String),
     /// A blank cell in an id column (`istat` of `units.csv`, `a` or `b` of `edges.csv`).
     #[error("empty id in column `{0}`")]
     EmptyId(String),
@@ -453,6 +459,14 @@ pub enum Problem {
     /// A required CSV column is absent.
     #[error("missing column `{0}`")]
     MissingColumn(String),
+    /// A required CSV column is absent, and one looks like it.
+    #[error("missing column `{column}` (the header has `{found}`: rename it `{column}`)")]
+    MissingColumnLike {
+        /// The column needed.
+        column: String,
+        /// The header name that looks like it.
+        found: String,
+    },
     /// A malformed CSV record.
     #[error("unreadable record: {0}")]
     Csv(String),
@@ -884,7 +898,13 @@ impl CsvTable {
         if self.blank {
             return Err(TerritoryError::Invalid { path: self.path.clone(), problems: vec![(Location::File, Problem::EmptyFile)] });
         }
-        self.column(names).ok_or_else(|| CsvTable::header_error(&self.path, Problem::MissingColumn(names[0].into())))
+        self.column(names).ok_or_else(|| {
+            let p = match look_alike(names, &self.headers) {
+                Some(found) => Problem::MissingColumnLike { column: names[0].into(), found },
+                None => Problem::MissingColumn(names[0].into()),
+            };
+            CsvTable::header_error(&self.path, p)
+        })
     }
 
     /// 1-based line of the record starting at a byte offset of the decoded text. The csv
@@ -965,6 +985,31 @@ fn detect_delimiter(text: &[u8]) -> u8 {
         }
     }
     counts.iter().fold((b',', 0), |best, &c| if c.1 > best.1 { c } else { best }).0
+}
+
+/// Other spellings of the names pianura reads: ISTAT's own files (`PRO_COM_T`, `COMUNE`),
+/// Italian headers, other letter cases.
+const ALIASES: &[(&str, &[&str])] = &[
+    ("istat", &["pro_com_t", "pro_com", "cod_istat", "codice_istat", "codistat", "istat_code", "cod_com"]),
+    ("id", &[]),
+    ("name", &["nome", "comune", "denominazione", "nome_comune", "denominazione_comune", "municipality"]),
+    ("a", &["from", "source", "istat_a"]),
+    ("b", &["to", "target", "istat_b"]),
+];
+
+/// The first of `present` that is another spelling of one of `wanted` (letter case aside,
+/// or an [`ALIASES`] entry).
+pub(crate) fn look_alike<'a>(wanted: &[&str], present: impl IntoIterator<Item = &'a String>) -> Option<String> {
+    let present: Vec<&String> = present.into_iter().collect();
+    present
+        .iter()
+        .find(|p| {
+            let l = p.to_lowercase();
+            wanted.iter().any(|w| {
+                *w == l || ALIASES.iter().any(|(name, others)| name == w && others.contains(&l.as_str()))
+            })
+        })
+        .map(|p| p.to_string())
 }
 
 /// How a [`Location`] names the municipality on a feature or row: `017103 Manerbio`, the id

@@ -13,6 +13,9 @@ use rstar::{RTree, AABB};
 /// Share of the smaller polygon's area above which two features overlap "most" of it.
 pub(super) const MOST: f64 = 0.5;
 
+/// A polygon's bounding box (lower and upper corner) and area, in degrees.
+type Boxed = ([f64; 2], [f64; 2], f64);
+
 /// A pair of features covering the same ground.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Overlap {
@@ -33,7 +36,7 @@ pub(super) struct Overlap {
 /// # Complexity
 /// O(n log n) for the tree, plus an exact intersection per pair whose boxes overlap enough.
 pub(super) fn overlaps(polygons: &[Option<&MultiPolygon<f64>>]) -> Vec<Overlap> {
-    let boxes: Vec<Option<([f64; 2], [f64; 2], f64)>> = polygons
+    let boxes: Vec<Option<Boxed>> = polygons
         .iter()
         .map(|p| {
             let mp = (*p)?;
@@ -63,7 +66,7 @@ pub(super) fn overlaps(polygons: &[Option<&MultiPolygon<f64>>]) -> Vec<Overlap> 
             let w = hi[0].min(hi_j[0]) - lo[0].max(lo_j[0]);
             let h = hi[1].min(hi_j[1]) - lo[1].max(lo_j[1]);
             // The shared area is at most the shared box.
-            if !(smaller > 0.0) || w * h <= MOST * smaller {
+            if smaller.is_nan() || smaller <= 0.0 || w * h <= MOST * smaller {
                 continue;
             }
             let (a, b) = (polygons[i].expect("boxed"), polygons[j].expect("boxed"));

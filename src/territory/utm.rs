@@ -81,7 +81,8 @@ impl Projection {
     pub fn for_point(lon: f64, lat: f64) -> Projection {
         let zone = ((lon + 180.0) / 6.0).floor() + 1.0;
         let zone = if zone.is_finite() { zone.clamp(1.0, 60.0) as u8 } else { 32 };
-        Projection { zone, north: !(lat < 0.0) }
+        // NaN latitudes count as north, like 0.
+        Projection { zone, north: lat >= 0.0 || lat.is_nan() }
     }
 
     /// The zone of the centroid of `polygons` (WGS84), weighted by their areas; of the mean of

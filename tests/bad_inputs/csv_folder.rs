@@ -222,3 +222,17 @@ fn a_mutated_lombardy_fixture_lists_every_row() {
     sb.write("lomb/units.csv", lines.join("\n") + "\n");
     graph_fails(&sb, "lomb", &["lomb/units.csv: 3 problems", "row 6 (", "row 10 (", "row 21 (", "write 1234"]);
 }
+
+#[test]
+fn an_id_column_under_istats_own_name_gets_a_rename_hint() {
+    let sb = Sandbox::new();
+    let path = folder(&sb, UNITS.replacen("istat", "PRO_COM_T", 1), EDGES);
+    graph_fails(&sb, &path, &["units.csv: row 1: missing column `istat` (the header has `PRO_COM_T`: rename it `istat`)"]);
+}
+
+#[test]
+fn a_lon_column_without_lat() {
+    let sb = Sandbox::new();
+    let path = folder(&sb, "istat,name,lon,x\n017103,Manerbio,10.1,1\n", "a,b\n");
+    graph_fails(&sb, &path, &["units.csv: row 1: `lon` is given without `lat`"]);
+}

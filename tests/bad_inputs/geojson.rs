@@ -370,3 +370,17 @@ fn a_boolean_in_a_numeric_property() {
     let path = put(&sb, "area.geojson", &v);
     graph_fails(&sb, &path, &["feature 13 (", "feature `growth` is not a number: \"true\""]);
 }
+
+#[test]
+fn istat_property_names_get_a_rename_hint() {
+    let sb = Sandbox::new();
+    let mut v = bassa();
+    for f in v["features"].as_array_mut().unwrap() {
+        let p = f["properties"].as_object_mut().unwrap();
+        let (id, name) = (p.remove("istat").unwrap(), p.remove("name").unwrap());
+        p.insert("PRO_COM_T".into(), id);
+        p.insert("COMUNE".into(), name);
+    }
+    let path = put(&sb, "area.geojson", &v);
+    graph_fails(&sb, &path, &["feature 1: no id", "the feature has `PRO_COM_T`: rename it `istat`", "the feature has `COMUNE`: rename it `name`"]);
+}
