@@ -75,6 +75,38 @@ pub enum FeatureWarning {
         /// Their codes, in file order.
         codes: Vec<String>,
     },
+    /// Rows whose `name` is not the area's name for their code: shifted or mistyped codes
+    /// join the wrong municipality's values. A warning, since names are spelt in many ways;
+    /// letter case, accents, spaces and punctuation are not compared.
+    #[error(
+        "{path}: the name on {} row{} is not the area's name for the code (a shifted or mistyped code joins another municipality's values): {}{}",
+        rows.len(), if rows.len() == 1 { "" } else { "s" },
+        rows.iter().take(5).map(|(line, code, theirs, ours)| format!("row {line} {code} {theirs:?} (the area's {code} is {ours:?})")).collect::<Vec<_>>().join(", "),
+        if rows.len() > 5 { format!(", … ({} more)", rows.len() - 5) } else { String::new() }
+    )]
+    NameMismatch {
+        /// The CSV.
+        path: std::path::PathBuf,
+        /// (line, code, name in the CSV, name in the area), in file order.
+        rows: Vec<(u64, String, String, String)>,
+    },
+}
+
+/// A name reduced to its ASCII letters and digits, lowercased: `Sant'Angelo Lodigiano` and
+/// `SANT ANGELO LODIGIANO` compare equal, and so do `Agliè` and `Aglie`.
+fn name_key(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'à' | 'á' | 'À' | 'Á' => 'a',
+            'è' | 'é' | 'È' | 'É' => 'e',
+            'ì' | 'í' | 'Ì' | 'Í' => 'i',
+            'ò' | 'ó' | 'Ò' | 'Ó' => 'o',
+            'ù' | 'ú' | 'Ù' | 'Ú' => 'u',
+            c => c,
+        })
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Numeric features, rows in municipality order.
@@ -226,6 +258,8 @@ impl FeatureMatrix {
             return Err(invalid(vec![(Location::File, Problem::NoRows)]).into());
         }
         let (mut outside, mut float_ids) = (Vec::new(), false);
+        let name_col = headers.iter().position(|h| h == "name");
+        let mut renamed = Vec::new();
         for (line, record) in records {
             let raw = record.get(id_col).unwrap_or("").trim();
             if raw.is_empty() {
@@ -245,6 +279,12 @@ impl FeatureMatrix {
                 continue;
             };
             line_of_row[row] = line;
+            if let Some(theirs) = name_col.and_then(|c| record.get(c)).map(str::trim).filter(|n| !n.is_empty()) {
+                let ours = &territory.units[row].name;
+                if !ours.is_empty() && name_key(theirs) != name_key(ours) {
+                    renamed.push((line, istat.clone(), theirs.to_string(), ours.clone()));
+                }
+            }
             let at = Location::Row { line, unit: Some(territory.units[row].to_string()) };
             if let Some(first) = seen_at[row] {
                 let first = format!("row {first}");
@@ -289,11 +329,13 @@ impl FeatureMatrix {
         names.extend(cols.iter().map(|(_, h)| h.to_string()));
         let values = ndarray::concatenate(Axis(1), &[self.values.view(), extra.view()])
             .expect("same number of rows");
-        let warnings = if outside.is_empty() {
-            Vec::new()
-        } else {
-            vec![FeatureWarning::RowsOutsideArea { path: path.to_path_buf(), codes: outside }]
-        };
+        let mut warnings = Vec::new();
+        if !outside.is_empty() {
+            warnings.push(FeatureWarning::RowsOutsideArea { path: path.to_path_buf(), codes: outside });
+        }
+        if !renamed.is_empty() {
+            warnings.push(FeatureWarning::NameMismatch { path: path.to_path_buf(), rows: renamed });
+        }
         Ok((FeatureMatrix { names, values }, warnings))
     }
 
@@ -529,5 +571,12 @@ mod tests {
         for (r, v) in col.iter().enumerate() {
             assert_eq!(z.values()[[r, 0]].to_bits(), ((v - mean) / sd).to_bits());
         }
+    }
+
+    #[test]
+    fn names_compare_without_case_accents_or_punctuation() {
+        assert_eq!(name_key("Sant'Angelo Lodigiano"), name_key("SANT ANGELO LODIGIANO"));
+        assert_eq!(name_key("Agliè"), name_key("Aglie"));
+        assert_ne!(name_key("Manerbio"), name_key("Offlaga"));
     }
 }

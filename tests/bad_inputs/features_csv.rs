@@ -151,3 +151,19 @@ fn a_municipality_without_a_row() {
     let csv = sb.write("income.csv", text);
     features_fails(&sb, &csv, &["income.csv: no row for 017103 Manerbio"]);
 }
+
+#[test]
+fn rows_whose_name_is_another_municipality_are_warned_about() {
+    let sb = Sandbox::new();
+    // Codes shifted by one row: every value would join the wrong municipality.
+    let units = bassa_units();
+    let mut text = String::from("istat,name,income\n");
+    for (i, (_, name)) in units.iter().enumerate() {
+        text.push_str(&format!("{},{name},{}\n", units[(i + 1) % units.len()].0, 1000 + i));
+    }
+    let csv = sb.write("income.csv", text);
+    sb.warns(
+        &["features", "--features-csv", &csv],
+        &["warning: income.csv: the name on 42 rows is not the area's name for the code", "row 2 017004 \"Acquafredda\" (the area's 017004 is \"Alfianello\")"],
+    );
+}
