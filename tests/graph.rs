@@ -77,7 +77,7 @@ fn rook_on_edges_without_lengths_is_an_error_naming_the_pair() {
 #[test]
 fn a_municipality_with_no_neighbour_is_reported_isolated() {
     let mut fs = row_of_three();
-    fs.push(feature(r#""istat":"017001","name":"Acquafredda","x":1"#, &square(10.5, 45.3, 0.01)));
+    fs.push(feature(r#""istat":"017001","name":"Acquafredda","pop":1500,"x":1"#, &square(10.5, 45.3, 0.01)));
     let (_d, path) = write_temp("area.geojson", &collection(&fs));
     let t = Territory::load(&path).unwrap();
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();

@@ -129,8 +129,8 @@ fn positions_that_are_not_lon_lat_pairs_are_errors_not_panics() {
 fn coordinates_outside_wgs84_name_the_feature() {
     let mut fs = row_of_three();
     // UTM 32N metres written where degrees are expected: one message per feature.
-    fs[0] = feature(r#""istat":"017103","name":"Manerbio","x":1"#, &square(598000.0, 5016000.0, 1000.0));
-    fs[2] = feature(r#""istat":"017137","name":"San Gervasio Bresciano","x":1"#, &square(10.5, 89.5, 1.0));
+    fs[0] = feature(r#""istat":"017103","name":"Manerbio","pop":1000,"x":1"#, &square(598000.0, 5016000.0, 1000.0));
+    fs[2] = feature(r#""istat":"017137","name":"San Gervasio Bresciano","pop":3000,"x":1"#, &square(10.5, 89.5, 1.0));
     let msg = load_err("area.geojson", &collection(&fs));
     assert!(msg.contains("2 problems"), "{msg}");
     assert!(
@@ -319,4 +319,99 @@ fn extra_feature_csv_is_joined_by_istat_and_checked() {
     let (_d, path) = write_temp("dup.csv", &csv.replace("income", "growth"));
     let msg = base.join_csv(&path, &t).unwrap_err().to_string();
     assert!(msg.contains("column `growth` is already a feature"), "{msg}");
+}
+
+/// One 0.01° square 1.1° east of its zone's central meridian, at latitude ±45.3.
+fn square_at(lon: f64, lat: f64) -> Territory {
+    let fs = vec![feature(r#""istat":"017103","name":"Manerbio","x":1"#, &square(lon, lat, 0.01))];
+    let (_d, path) = write_temp("area.geojson", &collection(&fs));
+    Territory::load(&path).unwrap()
+}
+
+#[test]
+fn the_projection_is_the_utm_zone_of_the_area_and_areas_do_not_depend_on_where_it_is() {
+    use pianura::territory::Projection;
+    let home = square_at(10.1, 45.3);
+    assert_eq!(home.projection(), Some(Projection::UTM32N));
+    let area = home.units[0].area_km2.unwrap();
+    // The same shape the same distance from its own zone's meridian, north and south (the
+    // southern square mirrored so its latitudes span the same band).
+    for (lon, lat, epsg, name) in [
+        (10.1 + 6.0 * 20.0, 45.3, 32652, "WGS 84 / UTM zone 52N"),
+        (10.1 - 6.0 * 31.0, 45.3, 32601, "WGS 84 / UTM zone 1N"),
+        (10.1 + 6.0 * 5.0, -45.31, 32737, "WGS 84 / UTM zone 37S"),
+        (10.1 - 6.0 * 10.0, -45.31, 32722, "WGS 84 / UTM zone 22S"),
+    ] {
+        let t = square_at(lon, lat);
+        let p = t.projection().unwrap();
+        assert_eq!((p.epsg(), p.name().as_str()), (epsg, name), "square at ({lon}, {lat})");
+        let a = t.units[0].area_km2.unwrap();
+        assert!(((a - area) / area).abs() < 1e-6, "({lon}, {lat}): {a} km² vs {area} km²");
+    }
+    // In UTM 32N the square 120° away would be measured far off: the zone choice matters.
+    let far = square_at(130.1, 45.3);
+    let Shapes::Polygons(p) = &far.shapes else { unreachable!() };
+    let in_32n = geo::Area::unsigned_area(&pianura::territory::utm::project(&p[0])) / 1e6;
+    assert!((in_32n / area - 1.0).abs() > 0.5, "UTM 32N gives {in_32n} km² for {area} km²");
+}
+
+#[test]
+fn the_default_area_stays_in_utm_32n_and_folders_take_the_zone_of_their_points() {
+    use pianura::territory::Projection;
+    assert_eq!(Territory::embedded_default().projection(), Some(Projection::UTM32N));
+    assert_eq!(Territory::load(&brescia205()).unwrap().projection(), Some(Projection::UTM32N));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("edges.csv"), "a,b\n1,2\n").unwrap();
+    std::fs::write(dir.path().join("units.csv"), "istat,name,lon,lat,x\n1,A,-58.4,-34.6,1\n2,B,-58.5,-34.7,2\n").unwrap();
+    let p = Territory::load(dir.path()).unwrap().projection().unwrap();
+    assert_eq!((p.epsg(), p.to_string()), (32721, "WGS 84 / UTM zone 21S (EPSG:32721)".to_string()));
+    std::fs::write(dir.path().join("units.csv"), "istat,name,x\n1,A,1\n2,B,2\n").unwrap();
+    assert_eq!(Territory::load(dir.path()).unwrap().projection(), None);
+}
+
+#[test]
+fn border_lengths_are_measured_in_the_areas_own_zone() {
+    use pianura::graph::{AdjacencyGraph, Contiguity};
+    let row = |dx: f64, lat: f64| {
+        let fs: Vec<String> = (0..2)
+            .map(|i| {
+                let props = format!(r#""istat":"01710{i}","name":"U{i}","x":{i}"#);
+                feature(&props, &square(10.1 + dx + 0.01 * i as f64, lat, 0.01))
+            })
+            .collect();
+        let (_d, path) = write_temp("area.geojson", &collection(&fs));
+        let t = Territory::load(&path).unwrap();
+        AdjacencyGraph::build(&t, Contiguity::Rook).unwrap().edges()[0].2.unwrap()
+    };
+    let home = row(0.0, 45.3);
+    for (dx, lat) in [(60.0, 45.3), (-90.0, -45.31)] {
+        let there = row(dx, lat);
+        assert!(((there - home) / home).abs() < 1e-6, "{there} m vs {home} m");
+    }
+}
+
+#[test]
+fn semicolon_tab_bom_and_crlf_folders_load_like_the_comma_one() {
+    let units = "istat,name,pop,x\n017103,Manerbio,13000,1.5\n017089,Offlaga,4000,2.5\n";
+    let edges = "a,b,border_m\n017103,017089,900\n";
+    let load = |u: &str, e: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("units.csv"), u).unwrap();
+        std::fs::write(dir.path().join("edges.csv"), e).unwrap();
+        let t = Territory::load(dir.path()).unwrap();
+        (t.units, t.attributes, t.shapes)
+    };
+    let base = load(units, edges);
+    assert_eq!(load(&units.replace(',', ";"), &edges.replace(',', ";")), base);
+    assert_eq!(load(&units.replace(',', "\t"), &edges.replace(',', "\t")), base);
+    assert_eq!(load(&format!("\u{FEFF}{units}"), &format!("\u{FEFF}{edges}")), base);
+    assert_eq!(load(&units.replace('\n', "\r\n"), &edges.replace('\n', "\r\n")), base);
+}
+
+#[test]
+fn a_bom_geojson_loads_like_the_plain_one() {
+    let plain = Territory::load(&bassa42()).unwrap();
+    let (_d, path) = write_temp("area.geojson", &format!("\u{FEFF}{}", std::fs::read_to_string(bassa42()).unwrap()));
+    let bom = Territory::load(&path).unwrap();
+    assert_eq!((bom.units, bom.attributes, bom.shapes), (plain.units, plain.attributes, plain.shapes));
 }

@@ -723,11 +723,15 @@ fn load_area(args: &AreaArgs) -> Result<(Territory, FeatureMatrix)> {
         Some(path) => Territory::load(path).context("cannot load the study area")?,
         None => Territory::embedded_default(),
     };
-    let mut features = FeatureMatrix::from_territory(&territory);
+    let mut features = FeatureMatrix::try_from_territory(&territory).context("cannot load the study area")?;
     for path in &args.features_csv {
-        features = features
-            .join_csv(path, &territory)
+        let (joined, warnings) = features
+            .join_csv_noting(path, &territory)
             .context("cannot join the extra features")?;
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        features = joined;
     }
     Ok((territory, features))
 }
@@ -748,6 +752,8 @@ fn unit_ref(t: &Territory, id: MunicipalityId) -> UnitRef {
 #[derive(Debug, Serialize)]
 struct GraphReport {
     area: String,
+    /// Where areas and border lengths are measured (null for a units.csv folder without points).
+    projection: Option<pianura::territory::Projection>,
     contiguity: Contiguity,
     units: usize,
     edges: usize,
@@ -772,6 +778,7 @@ fn graph(args: GraphArgs) -> Result<()> {
     let degrees: Vec<usize> = (0..t.len() as u32).map(|i| g.degree(MunicipalityId(i))).collect();
     let report = GraphReport {
         area: t.source.clone(),
+        projection: t.projection(),
         contiguity: args.contiguity,
         units: t.len(),
         edges: g.edge_count(),
@@ -798,6 +805,11 @@ fn graph(args: GraphArgs) -> Result<()> {
         return Ok(());
     }
     writeln!(out, "area         {}", report.area)?;
+    match (&t.shapes, report.projection) {
+        (pianura::territory::Shapes::Polygons(_), Some(p)) => writeln!(out, "projection   {p}")?,
+        (_, Some(p)) => writeln!(out, "projection   {p}, for maps (areas and borders as given)")?,
+        (_, None) => writeln!(out, "projection   none (areas and borders as given)")?,
+    }
     writeln!(out, "contiguity   {:?}", report.contiguity)?;
     writeln!(out, "units        {}", report.units)?;
     writeln!(out, "edges        {}", report.edges)?;
@@ -862,10 +874,12 @@ fn features(args: FeaturesArgs) -> Result<()> {
         #[derive(Serialize)]
         struct Report<'a> {
             area: &'a str,
+            projection: Option<pianura::territory::Projection>,
             units: usize,
             features: &'a [FeatureRow],
         }
-        serde_json::to_writer_pretty(&mut out, &Report { area: &t.source, units: t.len(), features: &rows })?;
+        let report = Report { area: &t.source, projection: t.projection(), units: t.len(), features: &rows };
+        serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
         return Ok(());
     }

@@ -3,7 +3,7 @@
 //! Every boundary segment of every ring goes into one R-tree (rstar); a spatial self-join
 //! yields the segment pairs whose boxes meet, and geo's robust `line_intersection` says
 //! whether two segments of different municipalities share a point or a stretch. Shared
-//! stretches are measured in UTM 32N. Works on polygons that are not topologically clean
+//! stretches are measured in the territory's projection (UTM, the zone of the area). Works on polygons that are not topologically clean
 //! (a vertex of one lying on an edge of the other), not only on exactly shared vertices.
 
 use std::collections::BTreeMap;
@@ -13,7 +13,7 @@ use geo::{Line, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::RTree;
 
-use crate::territory::utm::to_utm32;
+use crate::territory::Projection;
 
 /// Two municipalities that touch.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -22,7 +22,7 @@ pub struct Contact {
     pub a: u32,
     /// Higher municipality index.
     pub b: u32,
-    /// Shared border in metres (UTM 32N); 0 when they touch at points only.
+    /// Shared border in metres (in the projection used); 0 when they touch at points only.
     pub border_m: f64,
 }
 
@@ -30,12 +30,19 @@ pub struct Contact {
 /// lines, go into the tree: their envelope is free to compute, which dominates bulk loading.
 type Boxed = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
-/// All touching pairs among `polygons` (WGS84), sorted by `(a, b)`.
+/// All touching pairs among `polygons` (WGS84), sorted by `(a, b)`, lengths in UTM 32N; see
+/// [`contacts_in`] for another projection.
+pub fn contacts(polygons: &[MultiPolygon<f64>]) -> Vec<Contact> {
+    contacts_in(polygons, Projection::UTM32N)
+}
+
+/// All touching pairs among `polygons` (WGS84), sorted by `(a, b)`, shared lengths measured in
+/// `projection`.
 ///
 /// # Complexity
 /// O(s log s) for s segments, plus the candidate pairs the R-tree join returns (a few per
 /// segment on a real tessellation).
-pub fn contacts(polygons: &[MultiPolygon<f64>]) -> Vec<Contact> {
+pub fn contacts_in(polygons: &[MultiPolygon<f64>], projection: Projection) -> Vec<Contact> {
     let mut segments: Vec<(u32, Line<f64>)> = Vec::new();
     for (unit, mp) in polygons.iter().enumerate() {
         for polygon in mp {
@@ -64,7 +71,7 @@ pub fn contacts(polygons: &[MultiPolygon<f64>]) -> Vec<Contact> {
             None => continue,
             Some(LineIntersection::SinglePoint { .. }) => 0.0,
             Some(LineIntersection::Collinear { intersection }) => {
-                let (p, q) = (to_utm32(intersection.start), to_utm32(intersection.end));
+                let (p, q) = (projection.project(intersection.start), projection.project(intersection.end));
                 (p.x - q.x).hypot(p.y - q.y)
             }
         };

@@ -14,7 +14,7 @@ use thiserror::Error;
 
 use crate::territory::{MunicipalityId, Shapes, Territory};
 
-pub use contacts::{contacts, Contact};
+pub use contacts::{contacts, contacts_in, Contact};
 
 /// Which touching counts as adjacency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
@@ -62,7 +62,7 @@ impl AdjacencyGraph {
     pub fn build(territory: &Territory, contiguity: Contiguity) -> Result<Self, GraphError> {
         let n = territory.len();
         let edges: Vec<(u32, u32, Option<f64>)> = match &territory.shapes {
-            Shapes::Polygons(polygons) => contacts(polygons)
+            Shapes::Polygons(polygons) => contacts_in(polygons, territory.projection().unwrap_or(crate::territory::Projection::UTM32N))
                 .into_iter()
                 .filter(|c| contiguity == Contiguity::Queen || c.border_m > 0.0)
                 .map(|c| (c.a, c.b, Some(c.border_m)))

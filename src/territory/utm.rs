@@ -1,5 +1,7 @@
-//! WGS84 longitude/latitude → UTM zone 32N (EPSG:32632), the metric plane every area and
-//! length in pianura is measured in (PRODUCT.md).
+//! WGS84 longitude/latitude → UTM, the metric plane every area and length in pianura is
+//! measured in. The zone is chosen for the data ([`Projection::for_area`]: the standard 6°
+//! zone, north or south, of the area's centroid), so any region of the world is measured
+//! with UTM's small distortion; the embedded default area lies in zone 32N (EPSG:32632).
 //!
 //! Follows Karney (2011), "Transverse Mercator with an accuracy of a few nanometers": the
 //! Krüger series to sixth order in the third flattening, the same series PROJ uses for UTM,
@@ -17,8 +19,8 @@ const F: f64 = 1.0 / 298.257_223_563;
 const K0: f64 = 0.9996;
 /// False easting in metres.
 const FALSE_EASTING: f64 = 500_000.0;
-/// Central meridian of zone 32, degrees east.
-const LON0: f64 = 9.0;
+/// False northing of the southern zones, in metres (northern zones have none).
+const FALSE_NORTHING_SOUTH: f64 = 10_000_000.0;
 
 /// Precomputed series coefficients (they depend only on the ellipsoid).
 struct Series {
@@ -55,12 +57,137 @@ fn series() -> Series {
     }
 }
 
+/// A UTM projection of WGS84: a standard 6° zone (1–60) and a hemisphere.
+///
+/// The Norway and Svalbard exceptions to the zone grid are not applied: a zone is chosen to
+/// measure areas well, and the regular zone of a point is always the one centred nearest it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Projection {
+    zone: u8,
+    north: bool,
+}
+
+impl Projection {
+    /// UTM zone 32N (EPSG:32632), the zone of the embedded default area (6°E–12°E).
+    pub const UTM32N: Projection = Projection { zone: 32, north: true };
+
+    /// The UTM zone `zone` (1–60, clamped) of the northern (`north`) or southern hemisphere.
+    pub fn utm(zone: u8, north: bool) -> Projection {
+        Projection { zone: zone.clamp(1, 60), north }
+    }
+
+    /// The zone a WGS84 point (degrees) lies in: `⌊(lon + 180) / 6⌋ + 1`, north when the
+    /// latitude is ≥ 0. A longitude of exactly 180 belongs to zone 60.
+    pub fn for_point(lon: f64, lat: f64) -> Projection {
+        let zone = ((lon + 180.0) / 6.0).floor() + 1.0;
+        let zone = if zone.is_finite() { zone.clamp(1.0, 60.0) as u8 } else { 32 };
+        // NaN latitudes count as north, like 0.
+        Projection { zone, north: lat >= 0.0 || lat.is_nan() }
+    }
+
+    /// The zone of the centroid of `polygons` (WGS84), weighted by their areas; of the mean of
+    /// their vertices when they have no area; `None` when there is no coordinate at all.
+    pub fn for_area(polygons: &[MultiPolygon<f64>]) -> Option<Projection> {
+        use geo::{Area, Centroid, CoordsIter};
+        let (mut w, mut x, mut y) = (0.0, 0.0, 0.0);
+        for mp in polygons {
+            let a = mp.unsigned_area();
+            if let Some(c) = mp.centroid().filter(|_| a > 0.0) {
+                w += a;
+                x += a * c.x();
+                y += a * c.y();
+            }
+        }
+        if w > 0.0 {
+            return Some(Projection::for_point(x / w, y / w));
+        }
+        let coords: Vec<Coord<f64>> = polygons.iter().flat_map(|mp| mp.coords_iter()).collect();
+        Projection::for_points(coords.iter().map(|c| (c.x, c.y)))
+    }
+
+    /// The zone of the mean of WGS84 points (degrees); `None` for no point.
+    pub fn for_points(points: impl IntoIterator<Item = (f64, f64)>) -> Option<Projection> {
+        let (mut n, mut x, mut y) = (0usize, 0.0, 0.0);
+        for (lon, lat) in points {
+            n += 1;
+            x += lon;
+            y += lat;
+        }
+        (n > 0).then(|| Projection::for_point(x / n as f64, y / n as f64))
+    }
+
+    /// Zone number, 1–60.
+    pub fn zone(&self) -> u8 {
+        self.zone
+    }
+
+    /// True for a northern-hemisphere zone.
+    pub fn is_north(&self) -> bool {
+        self.north
+    }
+
+    /// The EPSG code: 326zz north, 327zz south (`32632` for zone 32N).
+    pub fn epsg(&self) -> u32 {
+        (if self.north { 32600 } else { 32700 }) + self.zone as u32
+    }
+
+    /// `WGS 84 / UTM zone 32N`, the EPSG name.
+    pub fn name(&self) -> String {
+        format!("WGS 84 / UTM zone {}{}", self.zone, if self.north { 'N' } else { 'S' })
+    }
+
+    /// Central meridian, degrees east: `6·zone − 183`.
+    pub fn central_meridian(&self) -> f64 {
+        6.0 * self.zone as f64 - 183.0
+    }
+
+    /// Projects one WGS84 coordinate (`x` = longitude, `y` = latitude, degrees) to
+    /// easting/northing in metres.
+    pub fn project(&self, c: Coord<f64>) -> Coord<f64> {
+        let p = transverse_mercator(c, self.central_meridian());
+        if self.north {
+            p
+        } else {
+            Coord { x: p.x, y: p.y + FALSE_NORTHING_SOUTH }
+        }
+    }
+
+    /// Projects a WGS84 multipolygon.
+    pub fn project_multipolygon(&self, mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+        mp.map_coords(|c| self.project(c))
+    }
+}
+
+impl std::fmt::Display for Projection {
+    /// `WGS 84 / UTM zone 32N (EPSG:32632)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (EPSG:{})", self.name(), self.epsg())
+    }
+}
+
+impl serde::Serialize for Projection {
+    /// `{"epsg": 32632, "name": "WGS 84 / UTM zone 32N"}`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Projection", 2)?;
+        st.serialize_field("epsg", &self.epsg())?;
+        st.serialize_field("name", &self.name())?;
+        st.end()
+    }
+}
+
 /// Projects one WGS84 coordinate (`x` = longitude, `y` = latitude, degrees) to UTM 32N
-/// easting/northing in metres.
+/// easting/northing in metres. Prefer the territory's own [`Projection`].
 pub fn to_utm32(c: Coord<f64>) -> Coord<f64> {
+    Projection::UTM32N.project(c)
+}
+
+/// Transverse Mercator with UTM's scale and false easting about `lon0` (degrees), northing
+/// from the equator.
+fn transverse_mercator(c: Coord<f64>, lon0: f64) -> Coord<f64> {
     let s = &*SERIES;
     let phi = c.y.to_radians();
-    let lam = (c.x - LON0).to_radians();
+    let lam = (c.x - lon0).to_radians();
     // Conformal latitude, through its tangent.
     let t = (phi.sin().atanh() - s.e * (s.e * phi.sin()).atanh()).sinh();
     let xi_p = t.atan2(lam.cos());
@@ -74,7 +201,7 @@ pub fn to_utm32(c: Coord<f64>) -> Coord<f64> {
     Coord { x: FALSE_EASTING + s.k0_a * eta, y: s.k0_a * xi }
 }
 
-/// Projects a WGS84 multipolygon to UTM 32N.
+/// Projects a WGS84 multipolygon to UTM 32N. Prefer the territory's own [`Projection`].
 pub fn project(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     mp.map_coords(to_utm32)
 }
@@ -97,5 +224,30 @@ mod tests {
             assert!((p.x - e).abs() < 1e-3, "{lon},{lat}: easting {} vs {e}", p.x);
             assert!((p.y - n).abs() < 1e-3, "{lon},{lat}: northing {} vs {n}", p.y);
         }
+    }
+
+    #[test]
+    fn zones_are_chosen_from_longitude_and_hemisphere() {
+        assert_eq!(Projection::for_point(10.2, 45.3), Projection::UTM32N);
+        assert_eq!(Projection::for_point(12.0, 41.9).epsg(), 32633); // Rome, just east of 12°E
+        assert_eq!(Projection::for_point(-58.4, -34.6).epsg(), 32721); // Buenos Aires
+        assert_eq!(Projection::for_point(180.0, 0.0).zone(), 60);
+        assert_eq!(Projection::for_point(-180.0, -0.1).epsg(), 32701);
+        assert_eq!(Projection::UTM32N.name(), "WGS 84 / UTM zone 32N");
+        assert_eq!(Projection::utm(33, false).to_string(), "WGS 84 / UTM zone 33S (EPSG:32733)");
+        assert_eq!(serde_json::to_string(&Projection::UTM32N).unwrap(), r#"{"epsg":32632,"name":"WGS 84 / UTM zone 32N"}"#);
+    }
+
+    #[test]
+    fn zone_32n_is_the_old_projection_bit_for_bit_and_south_adds_the_false_northing() {
+        let c = Coord { x: 10.123_456_789, y: 45.987_654_321 };
+        let p = Projection::UTM32N.project(c);
+        assert_eq!((p.x.to_bits(), p.y.to_bits()), (to_utm32(c).x.to_bits(), to_utm32(c).y.to_bits()));
+        // Mirror images about the equator: same easting, northings summing to 10 000 km.
+        let s = Projection::utm(32, false).project(Coord { x: c.x, y: -c.y });
+        assert!((s.x - p.x).abs() < 1e-6 && (s.y + p.y - 10_000_000.0).abs() < 1e-6, "{s:?} vs {p:?}");
+        // Any zone's central meridian maps to the false easting.
+        let z = Projection::utm(45, true);
+        assert!((z.project(Coord { x: z.central_meridian(), y: 30.0 }).x - 500_000.0).abs() < 1e-9);
     }
 }
