@@ -636,7 +636,7 @@ fn plan(args: PlanArgs) -> Result<()> {
     if args.strict {
         spec.solver.strict = true;
     }
-    let (t_all, f_all) = load_area(&args.area)?;
+    let (t_all, f_all, input_warnings) = load_area_noting(&args.area)?;
     if let (None, Some(path)) = (&args.spec, &args.area.area) {
         // The embedded spec names the embedded area; another --area is named after its file
         // (or its folder, for `<folder>/area.geojson`).
@@ -665,7 +665,8 @@ fn plan(args: PlanArgs) -> Result<()> {
         }
         bar.set_message(format!("{function}: {step}"));
     };
-    let (plan, timings) = plan::build(&t, &g, &f, &spec, &collabs, &progress).context("cannot build the plan")?;
+    let (mut plan, timings) = plan::build(&t, &g, &f, &spec, &collabs, &progress).context("cannot build the plan")?;
+    plan.input_warnings = input_warnings;
     bar.finish_and_clear();
     out.commit(&pianura::report::plan_files(&plan, &timings, &t)).context("cannot write the outputs")?;
     if args.quiet {
@@ -719,6 +720,13 @@ fn output_folder(out: &Path, command: &str, area: &AreaArgs, more: &[&Path]) -> 
 }
 
 fn load_area(args: &AreaArgs) -> Result<(Territory, FeatureMatrix)> {
+    load_area_noting(args).map(|(t, f, _)| (t, f))
+}
+
+/// The area and its features, with the warnings of the readers (printed on stderr as they
+/// come, and returned for the report).
+fn load_area_noting(args: &AreaArgs) -> Result<(Territory, FeatureMatrix, Vec<String>)> {
+    let mut noted = Vec::new();
     let territory = match &args.area {
         Some(path) => Territory::load(path).context("cannot load the study area")?,
         None => Territory::embedded_default(),
@@ -730,10 +738,11 @@ fn load_area(args: &AreaArgs) -> Result<(Territory, FeatureMatrix)> {
             .context("cannot join the extra features")?;
         for w in warnings {
             eprintln!("warning: {w}");
+            noted.push(w.to_string());
         }
         features = joined;
     }
-    Ok((territory, features))
+    Ok((territory, features, noted))
 }
 
 /// A municipality as JSON shows it.

@@ -59,6 +59,8 @@ pub struct AreaProfile {
     pub components: usize,
     /// Municipalities with no neighbour.
     pub isolated: Vec<UnitRef>,
+    /// The projection areas and distances are measured in (`EPSG:32632 (UTM zone 32N)`).
+    pub projection: Option<String>,
 }
 
 /// How a partition was solved.
@@ -217,6 +219,9 @@ pub struct Plan {
     pub functions: Vec<FunctionPlan>,
     /// Across functions.
     pub comparison: Comparison,
+    /// What the inputs left to say that did not stop the plan (rows of an extra features CSV
+    /// outside the area, …), as the reader worded it.
+    pub input_warnings: Vec<String>,
 }
 
 /// Wall-clock seconds per function and tier (kept out of `plan.json`, which must not vary).
@@ -295,6 +300,7 @@ pub fn build(
         area_km2: t.units.iter().map(|u| u.area_km2.unwrap_or(0.0)).sum(),
         components: comps.len(),
         isolated: g.isolated().iter().map(|id| unit_ref(t, id.index())).collect(),
+        projection: t.projection().map(|p| format!("EPSG:{} ({})", p.epsg(), p.name())),
     };
     let z = features.select(&spec.area.features)?.standardized();
     // Functions are independent: solved in parallel, collected in spec order, so the plan is
@@ -336,7 +342,7 @@ pub fn build(
     }
     let comparison = compare(t, &functions);
     timings.total = clock.elapsed().as_secs_f64();
-    Ok((Plan { spec: spec.clone(), seed: spec.solver.seed, area, functions, comparison }, timings))
+    Ok((Plan { spec: spec.clone(), seed: spec.solver.seed, area, functions, comparison, input_warnings: Vec::new() }, timings))
 }
 
 fn params(spec: &Spec) -> SolveParams {

@@ -120,6 +120,13 @@ pub fn render(plan: &Plan, timings: &Timings, t: &Territory) -> String {
         connected
     );
     relaxations_banner(&mut h, plan);
+    if !plan.input_warnings.is_empty() {
+        h.push_str(r#"<div class="note" id="input-warnings"><b>Input warnings.</b><ul>"#);
+        for w in &plan.input_warnings {
+            let _ = write!(h, "<li>{}</li>", esc(w));
+        }
+        h.push_str("</ul></div>");
+    }
     // Summary across functions.
     h.push_str(r#"<h2>Summary</h2><table><tr><th>Function</th><th>Horizon</th><th class="num">Zones</th><th class="num">Groups</th><th class="num">Zone R²</th><th class="num">Group R²</th><th class="num">Zone residents (min–max)</th><th class="num">Groups meeting bounds</th><th>Zone solver</th></tr>"#);
     for f in &plan.functions {
@@ -376,11 +383,12 @@ fn method(h: &mut String, plan: &Plan, timings: &Timings, t: &Territory) {
     };
     let _ = write!(
         h,
-        r#"<p><b>Data.</b> The study area, {}, has {} municipalities, {} residents and {:.0} km². {data}</p><p class="small">Seed {}. Run time {:.1} s (timings are kept out of plan.json so that the same seed gives the same file).</p>"#,
+        r#"<p><b>Data.</b> The study area, {}, has {} municipalities, {} residents and {:.0} km²{}. {data}</p><p class="small">Seed {}. Run time {:.1} s (timings are kept out of plan.json so that the same seed gives the same file).</p>"#,
         esc(&a.name),
         a.units,
         thousands(a.population),
         a.area_km2,
+        a.projection.as_ref().map_or(String::new(), |p| format!(" (areas and lengths measured in {})", esc(p))),
         plan.seed,
         timings.total
     );

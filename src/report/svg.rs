@@ -7,7 +7,7 @@ use std::fmt::Write;
 use geo::{unary_union, Coord, MultiPolygon, Polygon};
 
 use crate::plan::FunctionPlan;
-use crate::territory::utm::{project, to_utm32};
+use crate::territory::utm::Projection;
 use crate::territory::{Shapes, Territory};
 
 /// Distinct zone colours (colour-blind-friendly first: Okabe–Ito, then extras).
@@ -49,12 +49,14 @@ pub struct Canvas {
 impl Canvas {
     /// Fits the territory into `width` pixels.
     pub fn new(t: &Territory, width: f64) -> Canvas {
+        // Drawn in the projection the territory is measured in.
+        let proj = t.projection().unwrap_or(Projection::UTM32N);
         let shapes: Vec<MultiPolygon<f64>> = match &t.shapes {
-            Shapes::Polygons(p) => p.iter().map(project).collect(),
+            Shapes::Polygons(p) => p.iter().map(|mp| proj.project_multipolygon(mp)).collect(),
             Shapes::Edges(_) => vec![MultiPolygon::new(vec![]); t.len()],
         };
         let points: Vec<Option<Coord<f64>>> =
-            t.units.iter().map(|u| u.point.map(|(x, y)| to_utm32(Coord { x, y }))).collect();
+            t.units.iter().map(|u| u.point.map(|(x, y)| proj.project(Coord { x, y }))).collect();
         let mut min = Coord { x: f64::INFINITY, y: f64::INFINITY };
         let mut max = Coord { x: f64::NEG_INFINITY, y: f64::NEG_INFINITY };
         let mut grow = |c: &Coord<f64>| {

@@ -201,11 +201,6 @@ fn transverse_mercator(c: Coord<f64>, lon0: f64) -> Coord<f64> {
     Coord { x: FALSE_EASTING + s.k0_a * eta, y: s.k0_a * xi }
 }
 
-/// Projects a WGS84 multipolygon to UTM 32N. Prefer the territory's own [`Projection`].
-pub fn project(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    mp.map_coords(to_utm32)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
