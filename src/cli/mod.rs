@@ -15,6 +15,8 @@ use pianura::objective::{tss, Medoid};
 use pianura::solve::{self, Constraints, Instance, Method, ObjectiveKind, SolveParams, Status};
 use pianura::territory::{MunicipalityId, Territory};
 
+mod progress;
+
 /// pianura: contiguous, homogeneous zones of municipalities for associated services.
 ///
 /// With no --area, every command works on the embedded default: the 42 municipalities of the
@@ -173,6 +175,10 @@ struct EnsembleArgs {
     /// Seed.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Stop the chain after this many seconds, keeping the samples so far; the output says
+    /// how many steps the limit cut short (ensemble.json `cut_short`).
+    #[arg(long, value_name = "SECONDS", default_value_t = pianura::ensemble::DEFAULT_TIME_LIMIT)]
+    time_limit: f64,
     /// A plan to place: the JSON of `pianura zones --json` (its `labels`). It must cover every
     /// municipality, have --k zones, each contiguous; outside the balance bound it is placed
     /// but flagged. The chain starts from it when it is within the bound, else from the
@@ -359,8 +365,21 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
     use pianura::ensemble::{self, ChainParams, Sample};
     let clock = std::time::Instant::now();
     let (t, f) = load_area(&args.area)?;
-    let chain = ChainParams { samples: args.samples, burn_in: args.burn_in, k: args.k, balance: args.balance, seed: args.seed };
-    chain.check(t.len()).context("invalid ensemble settings (--k, --balance)")?;
+    let chain = ChainParams { samples: args.samples, burn_in: args.burn_in, k: args.k, balance: args.balance, seed: args.seed, time_limit: args.time_limit };
+    chain.check(t.len()).map_err(|e| {
+        use pianura::ensemble::EnsembleError as E;
+        let flag = match &e {
+            E::InvalidK { .. } => "--k",
+            E::InvalidSamples(_) => "--samples",
+            E::TooManySteps { .. } => "--burn-in and --samples",
+            E::InvalidBalance(_) => "--balance",
+            E::InvalidTimeLimit(_) => "--time-limit",
+            E::Plan { .. } => "--plan",
+        };
+        anyhow::Error::new(e).context(format!("invalid {flag}"))
+    })?;
+    let mut reporter = progress::Reporter::new("ensemble", true);
+    reporter.phase("start plan");
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
     let x = f.standardized();
     let inst = Instance::new(&t, &g, &x);
@@ -391,18 +410,24 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
     let total = tss(inst.x.view());
     let ssd = inst.objective(ObjectiveKind::Ssd);
     let sample_of = |p: &pianura::partition::Partition| Sample { r2: metrics::r2(ssd.evaluate(p), total), imbalance: ensemble::imbalance(&inst.pop, p, args.k) };
-    let mut samples = Vec::with_capacity(args.samples);
-    let accepted = ensemble::run(&inst.adj, &inst.pop, &start, &chain, |p| samples.push(sample_of(p)));
+    let mut samples = Vec::with_capacity(args.samples.min(1 << 20));
+    let chain_run = ensemble::run_with(&inst.adj, &inst.pop, &start, &chain, &reporter, |p| samples.push(sample_of(p)));
+    reporter.finish();
+    let accepted = chain_run.accepted;
     let summary = ensemble::summarize(&samples, sample_of(&plan), within);
     let start_text = match (start_name, args.plan.is_some()) {
         ("plan", _) => "the given plan",
         (_, true) => "the heuristic's balanced plan (the given plan is outside the bound)",
         _ => "the heuristic's balanced plan",
     };
-    let description = format!(
+    let mut description = format!(
         "{} samples of {} contiguous zones with populations within ±{:.0} % of the ideal, from a ReCom chain started from {start_text} (random-weight spanning trees, {} burn-in steps, seed {}; {} of {} steps changed the plan). The chain favours compact zones; it is not uniform over plans.",
-        args.samples, args.k, 100.0 * args.balance, args.burn_in, args.seed, accepted, args.samples + args.burn_in
+        chain_run.samples_done, args.k, 100.0 * args.balance, chain_run.burn_in_done, args.seed, accepted, chain_run.burn_in_done + chain_run.samples_done
     );
+    if let Some(cut) = &chain_run.cut_short {
+        description.push_str(&format!(" Cut short: {cut}."));
+        eprintln!("warning: ensemble: {cut}");
+    }
     #[derive(Serialize)]
     struct Report<'a> {
         area: &'a str,
@@ -415,6 +440,9 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
         /// Where the chain started: `plan` or `heuristic`.
         start: &'a str,
         accepted_steps: usize,
+        /// Present when the time limit stopped the chain early: steps done of those planned.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cut_short: Option<&'a ensemble::CutShort>,
         distribution: &'a str,
         summary: &'a ensemble::Summary,
         seconds: f64,
@@ -428,6 +456,7 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
         plan: if args.plan.is_some() { "file" } else { "heuristic" },
         start: start_name,
         accepted_steps: accepted,
+        cut_short: chain_run.cut_short.as_ref(),
         distribution: &description,
         summary: &summary,
         seconds: clock.elapsed().as_secs_f64(),
@@ -441,7 +470,11 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
         return Ok(());
     }
     writeln!(w, "{description}")?;
-    writeln!(w, "plan R² {:.4}: percentile {:.1} (samples: median {:.4}, 95 % {:.4}); imbalance {:.1} %: percentile {:.1}", summary.plan_r2, summary.r2_percentile, summary.r2_quantiles[2], summary.r2_quantiles[3], 100.0 * summary.plan_imbalance, summary.imbalance_percentile)?;
+    if summary.samples == 0 {
+        writeln!(w, "plan R² {:.4}, imbalance {:.1} %: no samples to place it among", summary.plan_r2, 100.0 * summary.plan_imbalance)?;
+    } else {
+        writeln!(w, "plan R² {:.4}: percentile {:.1} (samples: median {:.4}, 95 % {:.4}); imbalance {:.1} %: percentile {:.1}", summary.plan_r2, summary.r2_percentile, summary.r2_quantiles[2], summary.r2_quantiles[3], 100.0 * summary.plan_imbalance, summary.imbalance_percentile)?;
+    }
     if !within {
         writeln!(w, "! the plan is OUTSIDE the ±{:.0} % balance bound (largest deviation {:.1} %): every sample is within it", 100.0 * args.balance, 100.0 * summary.plan_imbalance)?;
     }
