@@ -282,7 +282,9 @@ fn compare(args: CompareArgs) -> Result<()> {
     let file = ScenarioFile::parse(&text, &args.scenarios.display().to_string())?;
     let (t, f) = load_area(&args.area)?;
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
-    let result = compare::run(&t, &g, &f, &file, boot, args.threads)?;
+    let mut reporter = progress::Reporter::new("compare", true);
+    let result = compare::run_with(&t, &g, &f, &file, boot, args.threads, &reporter)?;
+    reporter.finish();
     let mut scen_csv = csv::Writer::from_writer(Vec::new());
     scen_csv.write_record(["scenario", "k", "method", "ssd", "r2", "r2_common", "pairwise", "pop_cv", "contiguous", "status", "gap", "seconds"])?;
     for r in &result.scenarios {
