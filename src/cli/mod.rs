@@ -238,9 +238,13 @@ struct ZonesArgs {
     /// Seed of every random choice (same seed, same zones).
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Time limit of the exact solver, seconds.
+    /// Time limit of the exact solver, seconds; with --max-p, of the whole search.
     #[arg(long, value_name = "SEC", default_value_t = 60.0)]
     time_limit: f64,
+    /// Branch-and-cut nodes after which the exact solver stops with its incumbent and gap,
+    /// the same on every machine (default: none, the time limit decides; with --max-p 30).
+    #[arg(long, value_name = "N")]
+    node_limit: Option<usize>,
     /// Worker threads for the heuristic (the result does not depend on it).
     #[arg(long, default_value_t = 2)]
     threads: usize,
@@ -730,8 +734,14 @@ fn features(args: FeaturesArgs) -> Result<()> {
 #[derive(Debug, Serialize)]
 struct MaxPReport {
     p: usize,
+    /// No partition has more zones (the data's bound, lowered by the counts ruled out).
     upper_bound: usize,
+    /// Per separate piece ⌊residents / minimum⌋ (and as many by size).
+    data_bound: usize,
     proved: bool,
+    /// What the time limit cut short, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cut_short: Option<String>,
 }
 
 /// `pianura zones --json` (see README).
@@ -808,14 +818,21 @@ fn zones(args: ZonesArgs) -> Result<()> {
         seed: args.seed,
         time_limit: args.time_limit,
         threads: args.threads,
+        node_limit: args.node_limit,
         ..SolveParams::default()
     };
+    let mut reporter = progress::Reporter::new("zones", true);
     let (out, max_p) = if args.max_p {
-        let m = solve::max_p::max_p(&inst, &cons, &params, args.method).context("cannot partition the area")?;
-        (m.outcome, Some(MaxPReport { p: m.p, upper_bound: m.upper_bound, proved: m.proved }))
+        let m = solve::max_p::max_p_with(&inst, &cons, &params, args.method, &reporter).context("cannot partition the area")?;
+        (m.outcome, Some(MaxPReport { p: m.p, upper_bound: m.upper_bound, data_bound: m.data_bound, proved: m.proved, cut_short: m.cut_short }))
     } else {
+        reporter.phase(&format!("solving {} zones", cons.k));
         (solve::solve(&inst, &cons, &params, args.method).context("cannot partition the area")?, None)
     };
+    reporter.finish();
+    if let Some(cut) = max_p.as_ref().and_then(|m| m.cut_short.as_ref()) {
+        eprintln!("warning: max-p: {cut}");
+    }
     let p = &out.partition;
     let istat = |u: usize| t.units[u].istat.clone();
     let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
@@ -861,7 +878,10 @@ fn zones(args: ZonesArgs) -> Result<()> {
     writeln!(w, "{} zones of {} municipalities ({}), method {}, objective {:?}", report.k, t.len(), t.source, report.method, args.objective)?;
     if let Some(m) = &report.max_p {
         let proof = if m.proved { "proved the most".to_string() } else { format!("none can have more than {}", m.upper_bound) };
-        writeln!(w, "max-p: {} zones meet the minimum bounds ({proof})", m.p)?;
+        writeln!(w, "max-p: {} zones meet the minimum bounds ({proof}; the data alone allow {})", m.p, m.data_bound)?;
+        if let Some(cut) = &m.cut_short {
+            writeln!(w, "max-p: {cut}")?;
+        }
     }
     writeln!(w, "value {:.4}   status {status}   {:.2} s", report.value, report.seconds)?;
     writeln!(w, "SSD {:.4}   R² {:.4}   pairwise {:.4}   medoid {:.4}   contiguous {}", report.ssd, report.r2, report.pairwise, report.medoid, report.contiguous)?;
