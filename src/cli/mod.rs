@@ -200,8 +200,9 @@ struct ZonesArgs {
     /// Number of zones (or --max-p).
     #[arg(long, required_unless_present = "max_p", conflicts_with = "max_p")]
     k: Option<usize>,
-    /// Max-p: as many zones as the minimum bounds (--min-pop, --min-units) allow, found by the
-    /// heuristic, then solved with --method; reports the proven upper bound on the count.
+    /// Max-p: as many zones as the minimum bounds (--min-pop, --min-units) allow, settled by an
+    /// exact count search up to 120 municipalities (the heuristic beyond), then solved with
+    /// --method; reports the proven upper bound on the count. --time-limit bounds it all.
     #[arg(long)]
     max_p: bool,
     /// Solver: auto (exact where it can prove optimality, else heuristic), exact, heuristic,

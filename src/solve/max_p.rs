@@ -453,7 +453,7 @@ impl Search<'_> {
         if self.steps > PACKING_STEP_LIMIT {
             return false;
         }
-        if self.steps % 4096 == 0 && self.deadline.is_some_and(|d| Instant::now() >= d) {
+        if self.steps.is_multiple_of(4096) && self.deadline.is_some_and(|d| Instant::now() >= d) {
             self.timed_out = true;
         }
         !self.timed_out
