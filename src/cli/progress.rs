@@ -161,19 +161,18 @@ fn draw_lines(s: &Shared, interval: Duration) {
 
 fn draw_bar(s: &Shared) {
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
-    let counted = indicatif::ProgressStyle::with_template("{prefix}: [{bar:30}] {percent:>3}% {msg} ({elapsed})")
+    // `wide_msg` is cut to the terminal's width, so the bar never wraps.
+    let counted = indicatif::ProgressStyle::with_template("{prefix}: [{bar:30}] {percent:>3}% {elapsed:>4} {wide_msg}")
         .expect("valid template")
         .progress_chars("=> ");
-    let open = indicatif::ProgressStyle::with_template("{prefix}: {spinner} {msg} ({elapsed})").expect("valid template");
+    let open = indicatif::ProgressStyle::with_template("{prefix}: {spinner} {elapsed:>4} {wide_msg}").expect("valid template");
     bar.set_prefix(format!("pianura {}", s.command));
     let mut shown: Option<bool> = None;
     let mut next = s.start + QUIET_START;
     while !wait(s, next) {
         next = Instant::now() + BAR_REFRESH;
         let Some((text, done, total)) = current(s) else { continue };
-        if shown.is_none() {
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        }
+        let first = shown.is_none();
         let has_total = total > 0;
         if shown != Some(has_total) {
             bar.set_style(if has_total { counted.clone() } else { open.clone() });
@@ -186,6 +185,9 @@ fn draw_bar(s: &Shared) {
             bar.tick();
         }
         bar.set_message(text);
+        if first {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
     }
     bar.finish_and_clear();
 }
