@@ -53,7 +53,7 @@ fn benches(c: &mut Criterion) {
     group.throughput(Throughput::Elements(10_000));
     group.bench_function("recom/bassa42/k=4/10000-samples", |b| {
         b.iter(|| {
-            let params = ChainParams { samples: 10_000, burn_in: 0, k: 4, balance: 0.25, seed: 1 };
+            let params = ChainParams { samples: 10_000, burn_in: 0, k: 4, balance: 0.25, seed: 1, time_limit: ensemble::DEFAULT_TIME_LIMIT };
             let mut n = 0;
             ensemble::run(&inst.adj, &inst.pop, &start, &params, |_| n += 1);
             n

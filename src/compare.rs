@@ -19,6 +19,7 @@
 //! yardstick for every scenario.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -30,6 +31,7 @@ use crate::graph::AdjacencyGraph;
 use crate::metrics;
 use crate::objective::{tss, Tally};
 use crate::partition::Partition;
+use crate::progress::{Progress, Silent, Tick};
 use crate::solve::{self, Constraints, Instance, Method, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
 use crate::territory::Territory;
 
@@ -502,8 +504,48 @@ fn solve_one(inst: &Instance, s: &Scenario) -> Result<Outcome, SolveError> {
 /// anything runs, [`ScenarioFile::check`]); [`CompareError::Scenario`] naming the scenario
 /// that failed and why; the bootstrap settings' own errors ([`Bootstrap::check`]).
 pub fn run(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, file: &ScenarioFile, boot: Bootstrap, threads: usize) -> Result<Comparison, CompareError> {
+    run_with(t, g, raw, file, boot, threads, &Silent)
+}
+
+/// Counts finished solves (scenarios and bootstrap replicates, from any thread) and ticks
+/// `progress` with the count.
+struct Solves<'a> {
+    task: &'static str,
+    done: AtomicU64,
+    total: u64,
+    progress: &'a dyn Progress,
+}
+
+impl Solves<'_> {
+    fn finished(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.progress.tick(Tick { task: self.task, done, total: self.total, unit: "solves" });
+    }
+}
+
+/// Runs the comparison like [`run`], ticking `progress` after every solve (each scenario and
+/// each bootstrap replicate), in `solves` of scenarios × (1 + bootstrap runs).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with(
+    t: &Territory,
+    g: &AdjacencyGraph,
+    raw: &FeatureMatrix,
+    file: &ScenarioFile,
+    boot: Bootstrap,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<Comparison, CompareError> {
     boot.check()?;
     file.check(t, raw.names(), None)?;
+    let solves = Solves {
+        task: if boot.runs > 0 { "scenarios and bootstrap" } else { "scenarios" },
+        done: AtomicU64::new(0),
+        total: (file.scenario.len() as u64).saturating_mul((boot.runs as u64).saturating_add(1)),
+        progress,
+    };
+    progress.tick(Tick { task: solves.task, done: 0, total: solves.total, unit: "solves" });
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
         .build()
@@ -512,7 +554,7 @@ pub fn run(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, file: &Scenar
     let common = raw.standardized();
     let common_tss = tss(common.values().view());
     let results: Vec<Result<ScenarioResult, CompareError>> = pool.install(|| {
-        file.scenario.par_iter().map(|s| run_scenario(t, g, raw, (&common, common_tss), s, boot)).collect()
+        file.scenario.par_iter().map(|s| run_scenario(t, g, raw, (&common, common_tss), s, boot, &solves)).collect()
     });
     let scenarios = results.into_iter().collect::<Result<Vec<_>, _>>()?;
     let labels: Vec<Vec<usize>> = scenarios.iter().map(|r| t.units.iter().map(|u| r.labels[&u.istat] - 1).collect()).collect();
@@ -542,14 +584,23 @@ pub fn run(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, file: &Scenar
     Ok(Comparison { scenarios, distances, matrix })
 }
 
-fn run_scenario(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, common: (&FeatureMatrix, f64), s: &Scenario, boot: Bootstrap) -> Result<ScenarioResult, CompareError> {
+fn run_scenario(
+    t: &Territory,
+    g: &AdjacencyGraph,
+    raw: &FeatureMatrix,
+    common: (&FeatureMatrix, f64),
+    s: &Scenario,
+    boot: Bootstrap,
+    solves: &Solves<'_>,
+) -> Result<ScenarioResult, CompareError> {
     let inst = instance(t, g, raw, s, None)?;
     let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: e.to_string() })?;
+    solves.finished();
     let p = &out.partition;
     let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
     let pops = metrics::zone_pops(&inst, p);
     let cv = metrics::population_cv(&pops);
-    let stability = (boot.runs > 0).then(|| stability(t, g, raw, s, p, boot)).transpose()?;
+    let stability = (boot.runs > 0).then(|| stability_with(t, g, raw, s, p, boot, solves)).transpose()?;
     Ok(ScenarioResult {
         name: s.name.clone(),
         k: p.k(),
@@ -574,9 +625,28 @@ fn run_scenario(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, common: 
 /// # Errors
 /// [`CompareError::Scenario`] naming the scenario and the replicate that failed.
 pub fn stability(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario, base: &Partition, boot: Bootstrap) -> Result<Stability, CompareError> {
+    let solves = Solves { task: "bootstrap", done: AtomicU64::new(0), total: boot.runs as u64, progress: &Silent };
+    stability_with(t, g, raw, s, base, boot, &solves)
+}
+
+fn stability_with(
+    t: &Territory,
+    g: &AdjacencyGraph,
+    raw: &FeatureMatrix,
+    s: &Scenario,
+    base: &Partition,
+    boot: Bootstrap,
+    solves: &Solves<'_>,
+) -> Result<Stability, CompareError> {
     boot.check()?;
-    let replicates: Vec<Result<Replicate, CompareError>> =
-        (0..boot.runs).into_par_iter().map(|run| replicate(t, g, raw, s, base, boot, run)).collect();
+    let replicates: Vec<Result<Replicate, CompareError>> = (0..boot.runs)
+        .into_par_iter()
+        .map(|run| {
+            let r = replicate(t, g, raw, s, base, boot, run);
+            solves.finished();
+            r
+        })
+        .collect();
     let n = t.len();
     let mut stay = vec![0usize; n];
     let mut survive = vec![0usize; base.k()];

@@ -15,6 +15,7 @@
 //! allowed (it is what one may want to measure) and [`is_balanced`] says so.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -22,6 +23,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 
 use crate::partition::{Adjacency, Partition};
+use crate::progress::{Progress, Silent, Tick};
 use crate::territory::Territory;
 
 /// Errors of the ensemble: settings, and a plan that cannot be placed.
@@ -38,6 +40,20 @@ pub enum EnsembleError {
     /// The balance is outside (0, 1).
     #[error("balance must be between 0 and 1 (exclusive), found {0}")]
     InvalidBalance(f64),
+    /// No samples asked for: nothing to place the plan among.
+    #[error("samples must be at least 1, found {0}")]
+    InvalidSamples(usize),
+    /// Burn-in and samples together exceed what a step counter holds.
+    #[error("burn-in {burn_in} plus {samples} samples is more steps than can be counted")]
+    TooManySteps {
+        /// Steps discarded first.
+        burn_in: usize,
+        /// Samples kept.
+        samples: usize,
+    },
+    /// The time limit is not a positive, finite number of seconds.
+    #[error("time limit must be a positive, finite number of seconds, found {0}")]
+    InvalidTimeLimit(f64),
     /// The plan breaks one or more rules; all are listed.
     #[error("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Plan {
@@ -96,19 +112,82 @@ pub struct ChainParams {
     pub balance: f64,
     /// Seed.
     pub seed: u64,
+    /// Wall-clock seconds after which the chain stops with the samples it has (see
+    /// [`ChainRun::cut_short`]); [`DEFAULT_TIME_LIMIT`] unless set.
+    pub time_limit: f64,
 }
 
+/// The chain's default time limit, seconds: five minutes, about ten million steps on the
+/// default area; the default 10,200 steps take well under a second.
+pub const DEFAULT_TIME_LIMIT: f64 = 300.0;
+
 impl ChainParams {
-    /// Checks k against the `units` of the area and the balance, before any work.
+    /// Checks k against the `units` of the area, the samples, the balance and the time limit,
+    /// before any work. A huge burn-in is allowed: the time limit bounds it.
     ///
     /// # Errors
-    /// [`EnsembleError::InvalidK`], [`EnsembleError::InvalidBalance`].
+    /// [`EnsembleError::InvalidK`], [`EnsembleError::InvalidSamples`],
+    /// [`EnsembleError::TooManySteps`], [`EnsembleError::InvalidBalance`],
+    /// [`EnsembleError::InvalidTimeLimit`].
     pub fn check(&self, units: usize) -> Result<(), EnsembleError> {
         if self.k == 0 || self.k > units {
             return Err(EnsembleError::InvalidK { k: self.k, units });
         }
+        if self.samples == 0 {
+            return Err(EnsembleError::InvalidSamples(self.samples));
+        }
+        if self.burn_in.checked_add(self.samples).is_none() {
+            return Err(EnsembleError::TooManySteps { burn_in: self.burn_in, samples: self.samples });
+        }
         if !(self.balance > 0.0 && self.balance < 1.0) {
             return Err(EnsembleError::InvalidBalance(self.balance));
+        }
+        if !(self.time_limit > 0.0 && self.time_limit.is_finite()) {
+            return Err(EnsembleError::InvalidTimeLimit(self.time_limit));
+        }
+        Ok(())
+    }
+}
+
+/// How a chain run ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChainRun {
+    /// Steps that changed the plan.
+    pub accepted: usize,
+    /// Burn-in steps done.
+    pub burn_in_done: usize,
+    /// Samples kept (each passed to `visit`).
+    pub samples_done: usize,
+    /// Set when the chain stopped before its planned steps.
+    pub cut_short: Option<CutShort>,
+}
+
+/// What a limit cut short: the steps done of those planned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CutShort {
+    /// Why: `time_limit`.
+    pub reason: &'static str,
+    /// The limit, seconds.
+    pub time_limit: f64,
+    /// Burn-in steps done.
+    pub burn_in_done: usize,
+    /// Burn-in steps planned.
+    pub burn_in: usize,
+    /// Samples kept.
+    pub samples_done: usize,
+    /// Samples planned.
+    pub samples: usize,
+}
+
+impl std::fmt::Display for CutShort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the time limit ({} s) stopped the chain after {} of {} burn-in steps and {} of {} samples",
+            self.time_limit, self.burn_in_done, self.burn_in, self.samples_done, self.samples
+        )?;
+        if self.samples_done == 0 {
+            write!(f, ": no samples to place the plan among (raise --time-limit or lower --burn-in)")?;
         }
         Ok(())
     }
@@ -208,27 +287,58 @@ pub fn plan_from_labels(t: &Territory, adj: &Adjacency, labels: &BTreeMap<String
 }
 
 /// Runs the chain from `start` (contiguous, balanced, `params.k` zones), calling `visit` on
-/// every kept sample. Returns the number of steps that changed the plan.
-pub fn run(
+/// every kept sample. Returns the number of steps that changed the plan. Stops at the time
+/// limit like [`run_with`], which also says what the limit cut short.
+pub fn run(adj: &[Vec<usize>], pop: &[f64], start: &Partition, params: &ChainParams, visit: impl FnMut(&Partition)) -> usize {
+    run_with(adj, pop, start, params, &Silent, visit).accepted
+}
+
+/// Runs the chain like [`run`], ticking `progress` (`burn-in`, then `sampling`, in steps) and
+/// stopping when `params.time_limit` seconds have passed: the samples kept so far are the
+/// result and [`ChainRun::cut_short`] says how many steps were done of those planned. The
+/// steps themselves depend on the seed only; where a limit stops them depends on the machine.
+pub fn run_with(
     adj: &[Vec<usize>],
     pop: &[f64],
     start: &Partition,
     params: &ChainParams,
+    progress: &dyn Progress,
     mut visit: impl FnMut(&Partition),
-) -> usize {
+) -> ChainRun {
+    let clock = Instant::now();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
     let (lo, hi) = bounds(pop, params.k, params.balance);
     let mut p = start.clone();
-    let mut accepted = 0;
-    for step in 0..params.burn_in + params.samples {
+    let mut run = ChainRun { accepted: 0, burn_in_done: 0, samples_done: 0, cut_short: None };
+    let steps = params.burn_in.saturating_add(params.samples);
+    for step in 0..steps {
+        if clock.elapsed().as_secs_f64() >= params.time_limit {
+            run.cut_short = Some(CutShort {
+                reason: "time_limit",
+                time_limit: params.time_limit,
+                burn_in_done: run.burn_in_done,
+                burn_in: params.burn_in,
+                samples_done: run.samples_done,
+                samples: params.samples,
+            });
+            break;
+        }
+        if step < params.burn_in {
+            progress.tick(Tick { task: "burn-in", done: step as u64, total: params.burn_in as u64, unit: "steps" });
+        } else {
+            progress.tick(Tick { task: "sampling", done: run.samples_done as u64, total: params.samples as u64, unit: "steps" });
+        }
         if recom_step(adj, pop, &mut p, lo, hi, &mut rng) {
-            accepted += 1;
+            run.accepted += 1;
         }
         if step >= params.burn_in {
             visit(&p);
+            run.samples_done += 1;
+        } else {
+            run.burn_in_done += 1;
         }
     }
-    accepted
+    run
 }
 
 /// One ReCom step; true if the plan changed.
@@ -355,7 +465,7 @@ mod tests {
     #[test]
     fn chain_yields_only_contiguous_balanced_plans_and_moves() {
         let (adj, pop, start) = grid();
-        let params = ChainParams { samples: 500, burn_in: 10, k: 2, balance: 0.25, seed: 9 };
+        let params = ChainParams { samples: 500, burn_in: 10, k: 2, balance: 0.25, seed: 9, time_limit: DEFAULT_TIME_LIMIT };
         let (lo, hi) = bounds(&pop, 2, 0.25);
         let mut distinct = std::collections::BTreeSet::new();
         let accepted = run(&adj, &pop, &start, &params, |p| {
@@ -372,13 +482,67 @@ mod tests {
 
     #[test]
     fn k_and_balance_are_checked() {
-        let ok = ChainParams { samples: 10, burn_in: 0, k: 4, balance: 0.25, seed: 1 };
+        let ok = ChainParams { samples: 10, burn_in: 0, k: 4, balance: 0.25, seed: 1, time_limit: DEFAULT_TIME_LIMIT };
         assert!(ok.check(42).is_ok());
         assert!(matches!(ChainParams { k: 0, ..ok.clone() }.check(42), Err(EnsembleError::InvalidK { k: 0, units: 42 })));
         assert!(matches!(ChainParams { k: 43, ..ok.clone() }.check(42), Err(EnsembleError::InvalidK { k: 43, .. })));
         for b in [0.0, 1.0, -0.1, f64::NAN] {
             assert!(matches!(ChainParams { balance: b, ..ok.clone() }.check(42), Err(EnsembleError::InvalidBalance(_))), "{b}");
         }
+    }
+
+    #[test]
+    fn samples_must_be_at_least_one() {
+        let ok = ChainParams { samples: 10, burn_in: 0, k: 4, balance: 0.25, seed: 1, time_limit: DEFAULT_TIME_LIMIT };
+        let e = ChainParams { samples: 0, ..ok.clone() }.check(42).unwrap_err();
+        assert!(matches!(e, EnsembleError::InvalidSamples(0)), "{e}");
+        assert!(e.to_string().contains("samples"), "{e}");
+        assert!(ChainParams { samples: 1, ..ok }.check(42).is_ok());
+    }
+
+    #[test]
+    fn steps_must_fit_a_counter_but_a_huge_burn_in_is_allowed() {
+        let ok = ChainParams { samples: 10, burn_in: usize::MAX - 10, k: 4, balance: 0.25, seed: 1, time_limit: 1.0 };
+        assert!(ok.check(42).is_ok());
+        let e = ChainParams { samples: 11, ..ok }.check(42).unwrap_err();
+        assert!(matches!(e, EnsembleError::TooManySteps { samples: 11, .. }), "{e}");
+    }
+
+    #[test]
+    fn time_limit_must_be_positive_and_finite() {
+        let ok = ChainParams { samples: 10, burn_in: 0, k: 4, balance: 0.25, seed: 1, time_limit: 0.5 };
+        assert!(ok.check(42).is_ok());
+        for t in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(matches!(ChainParams { time_limit: t, ..ok.clone() }.check(42), Err(EnsembleError::InvalidTimeLimit(_))), "{t}");
+        }
+    }
+
+    #[test]
+    fn the_time_limit_stops_a_huge_burn_in_and_says_what_it_cut_short() {
+        let (adj, pop, start) = grid();
+        let params = ChainParams { samples: 5, burn_in: usize::MAX / 2, k: 2, balance: 0.25, seed: 9, time_limit: 0.05 };
+        let ticks = std::sync::atomic::AtomicU64::new(0);
+        let count = |t: Tick<'_>| {
+            assert_eq!(t.task, "burn-in");
+            ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
+        let clock = Instant::now();
+        let run = run_with(&adj, &pop, &start, &params, &count, |_| panic!("no sample during burn-in"));
+        assert!(clock.elapsed().as_secs_f64() < 5.0);
+        let cut = run.cut_short.expect("cut short");
+        assert_eq!((cut.reason, cut.samples_done, cut.samples, cut.burn_in), ("time_limit", 0, 5, usize::MAX / 2));
+        assert!(cut.burn_in_done > 0 && cut.burn_in_done == run.burn_in_done, "{cut:?}");
+        assert_eq!(ticks.load(std::sync::atomic::Ordering::Relaxed), run.burn_in_done as u64);
+        assert!(cut.to_string().contains("no samples"), "{cut}");
+    }
+
+    #[test]
+    fn a_run_within_its_limit_is_not_cut_short() {
+        let (adj, pop, start) = grid();
+        let params = ChainParams { samples: 30, burn_in: 7, k: 2, balance: 0.25, seed: 9, time_limit: DEFAULT_TIME_LIMIT };
+        let mut seen = 0;
+        let run = run_with(&adj, &pop, &start, &params, &Silent, |_| seen += 1);
+        assert_eq!((run.burn_in_done, run.samples_done, seen, run.cut_short), (7, 30, 30, None));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod objective;
 pub mod partition;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod solve;
 pub mod territory;

@@ -189,7 +189,7 @@ fn ensemble_chain_on_the_default_area_is_contiguous_and_balanced() {
     let (inst, start) = balanced_plan(&t, &g, &f, 4, 0.25);
     let ideal = pop.iter().sum::<f64>() / 4.0;
     let (lo, hi) = (0.75 * ideal, 1.25 * ideal);
-    let params = ChainParams { samples: 400, burn_in: 20, k: 4, balance: 0.25, seed: 5 };
+    let params = ChainParams { samples: 400, burn_in: 20, k: 4, balance: 0.25, seed: 5, time_limit: ensemble::DEFAULT_TIME_LIMIT };
     let mut distinct = std::collections::BTreeSet::new();
     let mut seen = 0;
     ensemble::run(&inst.adj, &inst.pop, &start, &params, |p| {

@@ -184,6 +184,14 @@ fn a_population_minimum_is_relaxed_to_the_brute_force_optimum_not_to_zero() {
     assert_eq!(r.used, Some(best.floor()), "relaxed to the largest value any 2 contiguous zones reach");
     assert!(f.zones.iter().all(|z| z.population >= best.floor()));
     assert!(f.zone_explanation.as_ref().unwrap().contains("min_pop 1000000000 → "), "{:?}", f.zone_explanation);
+    // The report says it at the top, with what was asked and what was used.
+    let html = pianura::report::html::render(&plan, &plan::Timings::default(), &t);
+    let banner = &html[html.find(r#"id="relaxations""#).expect("a relaxations banner")..];
+    let banner = &banner[..banner.find("</div>").unwrap()];
+    assert!(banner.contains("functions.suap_sue.zones.min_pop") && banner.contains("1\u{202f}000\u{202f}000\u{202f}000"), "{banner}");
+    let used = best.floor() as u64;
+    assert!(banner.contains(&format!("{}\u{202f}{:03}", used / 1000, used % 1000)), "shows the value used, {used}: {banner}");
+    assert!(html.find(r#"id="relaxations""#) < html.find("<h2>Summary</h2>"), "above the summary");
 }
 
 #[test]

@@ -175,8 +175,13 @@ fn report_renders_every_map_in_chromium_and_outputs_agree() {
 fn a_failed_plan_leaves_the_previous_output_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    std::fs::create_dir(&out).unwrap();
-    std::fs::write(out.join("keep.txt"), "previous run").unwrap();
+    // A previous output of pianura's own.
+    let made = Command::new(env!("CARGO_BIN_EXE_pianura"))
+        .args(["ensemble", "--k", "3", "--samples", "20", "--burn-in", "5", "--out", out.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let before: Vec<(std::ffi::OsString, Vec<u8>)> = std::fs::read_dir(&out).unwrap().map(|e| { let e = e.unwrap(); (e.file_name(), std::fs::read(e.path()).unwrap()) }).collect();
     let (_d, bad) = write_temp("bad.toml", "[area]\nname = \"x\"\nfeatures = [\"log_pop\"]\n[functions]\n");
     let o = Command::new(env!("CARGO_BIN_EXE_pianura"))
         .args(["plan", "--quiet", "--spec", bad.to_str().unwrap(), "--out", out.to_str().unwrap()])
@@ -184,6 +189,7 @@ fn a_failed_plan_leaves_the_previous_output_untouched() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("bad.toml"), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(std::fs::read_to_string(out.join("keep.txt")).unwrap(), "previous run");
+    let after: Vec<(std::ffi::OsString, Vec<u8>)> = std::fs::read_dir(&out).unwrap().map(|e| { let e = e.unwrap(); (e.file_name(), std::fs::read(e.path()).unwrap()) }).collect();
+    assert_eq!(before, after, "the previous output is byte-identical");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary folder left");
 }

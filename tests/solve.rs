@@ -324,8 +324,9 @@ fn max_p_finds_the_most_zones_brute_force_allows() {
         assert_eq!(found.outcome.partition.k(), most);
         assert!(meets(&inst, &Constraints { k: most, ..cons.clone() }, found.outcome.partition.labels()));
         // 11,192 residents in all: at most ⌊11192 / min_pop⌋ zones.
-        assert_eq!(found.upper_bound, (11192.0 / min_pop) as usize);
-        assert!(found.upper_bound >= found.p);
+        assert_eq!(found.data_bound, (11192.0 / min_pop) as usize);
+        // The exact count search rules out every count above the most.
+        assert_eq!(found.upper_bound, most);
         assert!(found.proved, "min_pop {min_pop}: the exact search settles one zone more");
         // Among partitions into that many zones, the exact medoid run is the best one.
         let exact = pianura::solve::max_p::max_p(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();

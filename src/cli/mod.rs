@@ -16,6 +16,7 @@ use pianura::solve::{self, Constraints, Instance, Method, ObjectiveKind, SolvePa
 use pianura::territory::{MunicipalityId, Territory};
 
 mod interrupt;
+mod progress;
 mod values;
 
 use values::{at_least_one, count, non_negative, residents, seconds, seed, share};
@@ -199,6 +200,10 @@ struct EnsembleArgs {
     /// Seed.
     #[arg(long, default_value_t = 42, value_parser = seed)]
     seed: u64,
+    /// Stop the chain after this many seconds, keeping the samples so far; the output says
+    /// how many steps the limit cut short (ensemble.json `cut_short`).
+    #[arg(long, value_name = "SECONDS", default_value_t = pianura::ensemble::DEFAULT_TIME_LIMIT, value_parser = seconds)]
+    time_limit: f64,
     /// A plan to place: the JSON of `pianura zones --json` (its `labels`). It must cover every
     /// municipality, have --k zones, each contiguous; outside the balance bound it is placed
     /// but flagged. The chain starts from it when it is within the bound, else from the
@@ -224,8 +229,9 @@ struct ZonesArgs {
     /// Number of zones (or --max-p).
     #[arg(long, required_unless_present = "max_p", conflicts_with = "max_p", value_parser = at_least_one)]
     k: Option<usize>,
-    /// Max-p: as many zones as the minimum bounds (--min-pop, --min-units) allow, found by the
-    /// heuristic, then solved with --method; reports the proven upper bound on the count.
+    /// Max-p: as many zones as the minimum bounds (--min-pop, --min-units) allow, settled by an
+    /// exact count search up to 120 municipalities (the heuristic beyond), then solved with
+    /// --method; reports the proven upper bound on the count. --time-limit bounds it all.
     #[arg(long)]
     max_p: bool,
     /// Solver: auto (exact where it can prove optimality, else heuristic), exact, heuristic,
@@ -262,9 +268,13 @@ struct ZonesArgs {
     /// Seed of every random choice (same seed, same zones).
     #[arg(long, default_value_t = 42, value_parser = seed)]
     seed: u64,
-    /// Time limit of the exact solver, seconds.
+    /// Time limit of the exact solver, seconds; with --max-p, of the whole search.
     #[arg(long, value_name = "SEC", default_value_t = 60.0, value_parser = seconds)]
     time_limit: f64,
+    /// Branch-and-cut nodes after which the exact solver stops with its incumbent and gap,
+    /// the same on every machine (default: none, the time limit decides; with --max-p 30).
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
+    node_limit: Option<usize>,
     /// Worker threads for the heuristic (the result does not depend on it).
     #[arg(long, default_value_t = 2, value_parser = at_least_one)]
     threads: usize,
@@ -310,7 +320,9 @@ fn compare(args: CompareArgs) -> Result<()> {
     let (t, f) = load_area(&args.area)?;
     file.check(&t, f.names(), Some(&args.scenarios.display().to_string()))?;
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
-    let result = compare::run(&t, &g, &f, &file, boot, args.threads)?;
+    let mut reporter = progress::Reporter::new("compare", true);
+    let result = compare::run_with(&t, &g, &f, &file, boot, args.threads, &reporter)?;
+    reporter.finish();
     let mut scen_csv = csv::Writer::from_writer(Vec::new());
     scen_csv.write_record(["scenario", "k", "method", "ssd", "r2", "r2_common", "pairwise", "pop_cv", "contiguous", "status", "gap", "seconds"])?;
     for r in &result.scenarios {
@@ -523,8 +535,21 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
     let plan_input: Vec<&Path> = args.plan.iter().map(PathBuf::as_path).collect();
     let out = output_folder(&args.out, "ensemble", &args.area, &plan_input)?;
     let (t, f) = load_area(&args.area)?;
-    let chain = ChainParams { samples: args.samples, burn_in: args.burn_in, k: args.k, balance: args.balance, seed: args.seed };
-    chain.check(t.len()).context("invalid ensemble settings (--k, --balance)")?;
+    let chain = ChainParams { samples: args.samples, burn_in: args.burn_in, k: args.k, balance: args.balance, seed: args.seed, time_limit: args.time_limit };
+    chain.check(t.len()).map_err(|e| {
+        use pianura::ensemble::EnsembleError as E;
+        let flag = match &e {
+            E::InvalidK { .. } => "--k",
+            E::InvalidSamples(_) => "--samples",
+            E::TooManySteps { .. } => "--burn-in and --samples",
+            E::InvalidBalance(_) => "--balance",
+            E::InvalidTimeLimit(_) => "--time-limit",
+            E::Plan { .. } => "--plan",
+        };
+        anyhow::Error::new(e).context(format!("invalid {flag}"))
+    })?;
+    let mut reporter = progress::Reporter::new("ensemble", true);
+    reporter.phase("start plan");
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
     let x = f.standardized();
     let inst = Instance::new(&t, &g, &x);
@@ -555,18 +580,24 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
     let total = tss(inst.x.view());
     let ssd = inst.objective(ObjectiveKind::Ssd);
     let sample_of = |p: &pianura::partition::Partition| Sample { r2: metrics::r2(ssd.evaluate(p), total), imbalance: ensemble::imbalance(&inst.pop, p, args.k) };
-    let mut samples = Vec::with_capacity(args.samples);
-    let accepted = ensemble::run(&inst.adj, &inst.pop, &start, &chain, |p| samples.push(sample_of(p)));
+    let mut samples = Vec::with_capacity(args.samples.min(1 << 20));
+    let chain_run = ensemble::run_with(&inst.adj, &inst.pop, &start, &chain, &reporter, |p| samples.push(sample_of(p)));
+    reporter.finish();
+    let accepted = chain_run.accepted;
     let summary = ensemble::summarize(&samples, sample_of(&plan), within);
     let start_text = match (start_name, args.plan.is_some()) {
         ("plan", _) => "the given plan",
         (_, true) => "the heuristic's balanced plan (the given plan is outside the bound)",
         _ => "the heuristic's balanced plan",
     };
-    let description = format!(
+    let mut description = format!(
         "{} samples of {} contiguous zones with populations within ±{:.0} % of the ideal, from a ReCom chain started from {start_text} (random-weight spanning trees, {} burn-in steps, seed {}; {} of {} steps changed the plan). The chain favours compact zones; it is not uniform over plans.",
-        args.samples, args.k, 100.0 * args.balance, args.burn_in, args.seed, accepted, args.samples + args.burn_in
+        chain_run.samples_done, args.k, 100.0 * args.balance, chain_run.burn_in_done, args.seed, accepted, chain_run.burn_in_done + chain_run.samples_done
     );
+    if let Some(cut) = &chain_run.cut_short {
+        description.push_str(&format!(" Cut short: {cut}."));
+        eprintln!("warning: ensemble: {cut}");
+    }
     #[derive(Serialize)]
     struct Report<'a> {
         area: &'a str,
@@ -579,6 +610,9 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
         /// Where the chain started: `plan` or `heuristic`.
         start: &'a str,
         accepted_steps: usize,
+        /// Present when the time limit stopped the chain early: steps done of those planned.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        cut_short: Option<&'a ensemble::CutShort>,
         distribution: &'a str,
         summary: &'a ensemble::Summary,
         seconds: f64,
@@ -592,6 +626,7 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
         plan: if args.plan.is_some() { "file" } else { "heuristic" },
         start: start_name,
         accepted_steps: accepted,
+        cut_short: chain_run.cut_short.as_ref(),
         distribution: &description,
         summary: &summary,
         seconds: clock.elapsed().as_secs_f64(),
@@ -606,7 +641,11 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
         return Ok(());
     }
     writeln!(w, "{description}")?;
-    writeln!(w, "plan R² {:.4}: percentile {:.1} (samples: median {:.4}, 95 % {:.4}); imbalance {:.1} %: percentile {:.1}", summary.plan_r2, summary.r2_percentile, summary.r2_quantiles[2], summary.r2_quantiles[3], 100.0 * summary.plan_imbalance, summary.imbalance_percentile)?;
+    if summary.samples == 0 {
+        writeln!(w, "plan R² {:.4}, imbalance {:.1} %: no samples to place it among", summary.plan_r2, 100.0 * summary.plan_imbalance)?;
+    } else {
+        writeln!(w, "plan R² {:.4}: percentile {:.1} (samples: median {:.4}, 95 % {:.4}); imbalance {:.1} %: percentile {:.1}", summary.plan_r2, summary.r2_percentile, summary.r2_quantiles[2], summary.r2_quantiles[3], 100.0 * summary.plan_imbalance, summary.imbalance_percentile)?;
+    }
     if !within {
         writeln!(w, "! the plan is OUTSIDE the ±{:.0} % balance bound (largest deviation {:.1} %): every sample is within it", 100.0 * args.balance, 100.0 * summary.plan_imbalance)?;
     }
@@ -656,18 +695,12 @@ fn plan(args: PlanArgs) -> Result<()> {
         Some(path) => plan::collab::read(path, &t_all, &spec.function_ids()).context("cannot read the collaborations")?,
         None => Vec::new(),
     };
-    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
-    bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("valid template"));
-    let progress = |function: &str, step: &str| {
-        if !args.quiet && bar.is_hidden() && clock.elapsed().as_secs_f64() > 1.0 {
-            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        }
-        bar.set_message(format!("{function}: {step}"));
-    };
+    // A bar on a terminal, a line every few seconds in a log; nothing for the first second.
+    let mut reporter = progress::Reporter::new("plan", !args.quiet);
+    let progress = |function: &str, step: &str| reporter.phase(&format!("{function}: {step}"));
     let (mut plan, timings) = plan::build(&t, &g, &f, &spec, &collabs, &progress).context("cannot build the plan")?;
     plan.input_warnings = input_warnings;
-    bar.finish_and_clear();
+    reporter.finish();
     out.commit(&pianura::report::plan_files(&plan, &timings, &t)).context("cannot write the outputs")?;
     if args.quiet {
         return Ok(());
@@ -912,8 +945,14 @@ fn features(args: FeaturesArgs) -> Result<()> {
 #[derive(Debug, Serialize)]
 struct MaxPReport {
     p: usize,
+    /// No partition has more zones (the data's bound, lowered by the counts ruled out).
     upper_bound: usize,
+    /// Per separate piece ⌊residents / minimum⌋ (and as many by size).
+    data_bound: usize,
     proved: bool,
+    /// What the time limit cut short, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cut_short: Option<String>,
 }
 
 /// `pianura zones --json` (see README).
@@ -997,14 +1036,21 @@ fn zones(args: ZonesArgs) -> Result<()> {
         seed: args.seed,
         time_limit: args.time_limit,
         threads: args.threads,
+        node_limit: args.node_limit,
         ..SolveParams::default()
     };
+    let mut reporter = progress::Reporter::new("zones", true);
     let (out, max_p) = if args.max_p {
-        let m = solve::max_p::max_p(&inst, &cons, &params, args.method).context("cannot partition the area")?;
-        (m.outcome, Some(MaxPReport { p: m.p, upper_bound: m.upper_bound, proved: m.proved }))
+        let m = solve::max_p::max_p_with(&inst, &cons, &params, args.method, &reporter).context("cannot partition the area")?;
+        (m.outcome, Some(MaxPReport { p: m.p, upper_bound: m.upper_bound, data_bound: m.data_bound, proved: m.proved, cut_short: m.cut_short }))
     } else {
+        reporter.phase(&format!("solving {} zones", cons.k));
         (solve::solve(&inst, &cons, &params, args.method).context("cannot partition the area")?, None)
     };
+    reporter.finish();
+    if let Some(cut) = max_p.as_ref().and_then(|m| m.cut_short.as_ref()) {
+        eprintln!("warning: max-p: {cut}");
+    }
     let p = &out.partition;
     let istat = |u: usize| t.units[u].istat.clone();
     let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
@@ -1050,7 +1096,10 @@ fn zones(args: ZonesArgs) -> Result<()> {
     writeln!(w, "{} zones of {} municipalities ({}), method {}, objective {:?}", report.k, t.len(), t.source, report.method, args.objective)?;
     if let Some(m) = &report.max_p {
         let proof = if m.proved { "proved the most".to_string() } else { format!("none can have more than {}", m.upper_bound) };
-        writeln!(w, "max-p: {} zones meet the minimum bounds ({proof})", m.p)?;
+        writeln!(w, "max-p: {} zones meet the minimum bounds ({proof}; the data alone allow {})", m.p, m.data_bound)?;
+        if let Some(cut) = &m.cut_short {
+            writeln!(w, "max-p: {cut}")?;
+        }
     }
     writeln!(w, "value {:.4}   status {status}   {:.2} s", report.value, report.seconds)?;
     writeln!(w, "SSD {:.4}   R² {:.4}   pairwise {:.4}   medoid {:.4}   contiguous {}", report.ssd, report.r2, report.pairwise, report.medoid, report.contiguous)?;
