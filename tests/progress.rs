@@ -71,7 +71,7 @@ fn ensemble_samples_zero_is_an_error_naming_the_flag() {
     let out = pianura(&["ensemble", "--k", "4", "--samples", "0", "--out", out_dir.to_str().unwrap()], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("--samples") && err.contains("at least 1") && !err.contains("NaN"), "{err}");
+    assert!(err.contains("--samples") && err.contains("≥ 1") && !err.contains("NaN"), "{err}");
     assert!(!out_dir.exists(), "nothing written");
 }
 

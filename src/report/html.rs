@@ -133,7 +133,7 @@ pub fn render(plan: &Plan, timings: &Timings, t: &Territory) -> String {
         let _ = write!(
             h,
             r##"<tr><td><a href="#{}">{}</a></td><td>{:?}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{:.3}</td><td class="num">{:.3}</td><td class="num">{}–{}</td><td class="num">{}</td><td>{}</td></tr>"##,
-            f.id,
+            esc(&f.id),
             esc(&f.label),
             f.horizon,
             f.zones.len(),
@@ -163,7 +163,7 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
     let _ = write!(
         h,
         r#"<h2 class="function" id="{}">{} <span class="small">({:?} term)</span></h2><p class="sub">{} zones (R² {:.3}, population CV {:.2}); {} groups of {}–{} municipalities{}{}{}.</p>"#,
-        f.id,
+        esc(&f.id),
         esc(&f.label),
         f.horizon,
         f.zones.len(),
@@ -290,7 +290,7 @@ fn thousands_or_small(v: f64) -> String {
 /// The legend beside a function's map: zones with their lead and groups (shade and lead),
 /// line styles, marks, and the key from map numbers to names.
 fn legend(f: &FunctionPlan, t: &Territory) -> String {
-    let mut s = format!(r#"<div class="card legend" data-function="{}"><h4>Zones and their local groups</h4><ul>"#, f.id);
+    let mut s = format!(r#"<div class="card legend" data-function="{}"><h4>Zones and their local groups</h4><ul>"#, esc(&f.id));
     for z in &f.zones {
         let _ = write!(
             s,
