@@ -100,7 +100,7 @@ pub enum CompareError {
     #[error("{0}")]
     File(String),
     /// Values that cannot work; every problem of the file is listed.
-    #[error("{}{}", file.as_ref().map(|s| format!("{s}: ")).unwrap_or_default(), list(problems))]
+    #[error("{}{}", file.as_ref().map(|s| format!("{s}: ")).unwrap_or_default(), crate::error::list_problems(problems.iter().map(ToString::to_string).collect()))]
     Invalid {
         /// The scenarios file, when known.
         file: Option<String>,
@@ -151,19 +151,6 @@ fn scenario_label(position: usize, name: &str) -> String {
         format!("scenario #{position}: ")
     } else {
         format!("scenario `{name}` (#{position}): ")
-    }
-}
-
-fn list(problems: &[ScenarioProblem]) -> String {
-    match problems {
-        [p] => p.to_string(),
-        _ => {
-            let mut s = format!("{} problems", problems.len());
-            for p in problems {
-                s.push_str(&format!("\n  {p}"));
-            }
-            s
-        }
     }
 }
 

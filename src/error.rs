@@ -16,3 +16,17 @@ pub enum Error {
     #[error(transparent)]
     Features(#[from] crate::features::FeatureError),
 }
+
+/// Problems as a message: one on its own, several counted with one per indented line.
+pub(crate) fn list_problems(items: Vec<String>) -> String {
+    match items.as_slice() {
+        [one] => one.clone(),
+        _ => {
+            let mut s = format!("{} problems", items.len());
+            for p in &items {
+                s.push_str(&format!("\n  {p}"));
+            }
+            s
+        }
+    }
+}

@@ -44,7 +44,7 @@ pub enum CollabError {
     #[error(transparent)]
     Read(#[from] TerritoryError),
     /// Rows that break the rules; all of them are listed.
-    #[error("{path}: {}", list(problems))]
+    #[error("{path}: {}", crate::error::list_problems(problems.iter().map(|(at, p)| format!("{at}{p}")).collect()))]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -104,19 +104,6 @@ pub enum CollabProblem {
         /// The other row.
         other_line: u64,
     },
-}
-
-fn list(problems: &[(Location, CollabProblem)]) -> String {
-    match problems {
-        [(at, p)] => format!("{at}{p}"),
-        _ => {
-            let mut s = format!("{} problems", problems.len());
-            for (at, p) in problems {
-                s.push_str(&format!("\n  {at}{p}"));
-            }
-            s
-        }
-    }
 }
 
 /// One readable row, before the cross-row checks.

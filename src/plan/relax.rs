@@ -66,18 +66,10 @@ pub(crate) struct Candidate {
     pub used: Option<f64>,
 }
 
-/// The largest integer in `[0, hi]` for which `works` holds — bisection, assuming `works` is
-/// monotone (a lower minimum only helps).
-fn largest_working(hi: f64, works: &dyn Fn(f64) -> bool) -> Option<f64> {
-    let hi = hi.floor().max(0.0);
-    if works(hi) {
-        return Some(hi);
-    }
-    if !works(0.0) {
-        return None;
-    }
-    let (mut ok, mut bad) = (0.0f64, hi);
-    while bad - ok > 1.0 {
+/// Bisects between an integer where `works` holds (`ok`) and one where it fails (`bad`, on
+/// either side), assuming one switch between them: returns the working integer next to it.
+fn bisect(mut ok: f64, mut bad: f64, works: &dyn Fn(f64) -> bool) -> f64 {
+    while (bad - ok).abs() > 1.0 {
         let mid = ((ok + bad) / 2.0).floor();
         if works(mid) {
             ok = mid;
@@ -85,7 +77,17 @@ fn largest_working(hi: f64, works: &dyn Fn(f64) -> bool) -> Option<f64> {
             bad = mid;
         }
     }
-    Some(ok)
+    ok
+}
+
+/// The largest integer in `[0, hi]` for which `works` holds — bisection, assuming `works` is
+/// monotone (a lower minimum only helps).
+fn largest_working(hi: f64, works: &dyn Fn(f64) -> bool) -> Option<f64> {
+    let hi = hi.floor().max(0.0);
+    if works(hi) {
+        return Some(hi);
+    }
+    works(0.0).then(|| bisect(0.0, hi, works))
 }
 
 /// The smallest integer in `[lo, top]` for which `works` holds — bisection, assuming a
@@ -95,19 +97,7 @@ pub(crate) fn smallest_working(lo: f64, top: f64, works: &dyn Fn(f64) -> bool) -
     if works(lo) {
         return Some(lo);
     }
-    if !works(top) {
-        return None;
-    }
-    let (mut bad, mut ok) = (lo, top);
-    while ok - bad > 1.0 {
-        let mid = ((ok + bad) / 2.0).floor();
-        if works(mid) {
-            ok = mid;
-        } else {
-            bad = mid;
-        }
-    }
-    Some(ok)
+    works(top).then(|| bisect(top, lo, works))
 }
 
 /// Population relaxations of `cons` for `k` zones (or groups) over `total` residents whose

@@ -33,7 +33,7 @@ pub enum SpecError {
         message: String,
     },
     /// Values that cannot work; every problem found is listed.
-    #[error("{source_name}: {}", list(problems))]
+    #[error("{source_name}: {}", crate::error::list_problems(problems.iter().map(ToString::to_string).collect()))]
     Invalid {
         /// File name.
         source_name: String,
@@ -50,19 +50,6 @@ pub struct SpecProblem {
     pub key: String,
     /// What is wrong, with the numbers and municipalities.
     pub message: String,
-}
-
-fn list(problems: &[SpecProblem]) -> String {
-    match problems {
-        [p] => p.to_string(),
-        _ => {
-            let mut s = format!("{} problems", problems.len());
-            for p in problems {
-                s.push_str(&format!("\n  {p}"));
-            }
-            s
-        }
-    }
 }
 
 /// The largest feature weight (and the largest `groups.compactness`): weights are relative,

@@ -162,13 +162,15 @@ fn check_apart(out: &Path, out_abs: &Path, inputs: &[&Path]) -> Result<(), Outpu
 
 /// Entries of an existing folder that pianura did not write (by its marker), sorted.
 fn foreign_entries(dir: &Path) -> Result<Vec<String>, OutputError> {
-    let own = Marker::read(dir).map(|m| m.files).unwrap_or_default();
+    let marker = Marker::read(dir);
+    let marked = marker.is_some();
+    let own = marker.map(|m| m.files).unwrap_or_default();
     let mut foreign = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io(dir))? {
         let entry = entry.map_err(io(dir))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().map_err(io(dir))?.is_file();
-        let ours = is_file && (name == MARKER && Marker::read(dir).is_some() || own.contains(&name));
+        let ours = is_file && (name == MARKER && marked || own.contains(&name));
         if !ours {
             foreign.push(name);
         }

@@ -405,15 +405,7 @@ fn label_in(bytes: &[u8]) -> Option<String> {
 /// Every invalid UTF-8 sequence, one problem per feature holding some, with the byte offset of
 /// its first (`bom` counts the skipped byte-order mark), the property and the text around it.
 fn utf8_error(path: &Path, body: &[u8], bom: usize) -> TerritoryError {
-    let mut bad = Vec::new();
-    let mut offset = 0;
-    for chunk in body.utf8_chunks() {
-        offset += chunk.valid().len();
-        if !chunk.invalid().is_empty() {
-            bad.push(offset);
-        }
-        offset += chunk.invalid().len();
-    }
+    let bad = super::invalid_utf8_offsets(body);
     let spans = feature_spans(body);
     let mut problems: Vec<(Location, Problem)> = Vec::new();
     let mut last: Option<Option<usize>> = None;

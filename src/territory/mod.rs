@@ -561,7 +561,7 @@ pub enum TerritoryError {
         path: PathBuf,
     },
     /// One or more problems in the content; all of them are listed.
-    #[error("{path}: {}", list(problems))]
+    #[error("{path}: {}", crate::error::list_problems(problems.iter().map(|(at, p)| format!("{at}{p}")).collect()))]
     Invalid {
         /// File.
         path: PathBuf,
@@ -603,19 +603,6 @@ fn fold_repeats(problems: Vec<(Location, Problem)>) -> Vec<(Location, Problem)> 
         out.push((at, p));
     }
     out
-}
-
-fn list(problems: &[(Location, Problem)]) -> String {
-    match problems {
-        [(at, p)] => format!("{at}{p}"),
-        _ => {
-            let mut s = format!("{} problems", problems.len());
-            for (at, p) in problems {
-                s.push_str(&format!("\n  {at}{p}"));
-            }
-            s
-        }
-    }
 }
 
 impl Territory {
@@ -720,6 +707,20 @@ impl Territory {
     pub fn unit(&self, id: MunicipalityId) -> &Municipality {
         &self.units[id.index()]
     }
+}
+
+/// Byte offsets (in `body`) of every invalid UTF-8 sequence.
+pub(crate) fn invalid_utf8_offsets(body: &[u8]) -> Vec<usize> {
+    let mut bad = Vec::new();
+    let mut offset = 0;
+    for chunk in body.utf8_chunks() {
+        offset += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            bad.push(offset);
+        }
+        offset += chunk.invalid().len();
+    }
+    bad
 }
 
 /// ISTAT codes are six digits; spreadsheets drop the leading zero (`17103`). Purely numeric
@@ -838,15 +839,7 @@ impl CsvTable {
         let body = &raw[bom..];
         // Invalid bytes are reported (as problems of their records) and decoded as U+FFFD, so
         // the rest of the file is still checked.
-        let mut bad = Vec::new();
-        let mut offset = 0;
-        for chunk in body.utf8_chunks() {
-            offset += chunk.valid().len();
-            if !chunk.invalid().is_empty() {
-                bad.push(offset);
-            }
-            offset += chunk.invalid().len();
-        }
+        let bad = invalid_utf8_offsets(body);
         let text: Vec<u8> = String::from_utf8_lossy(body).into_owned().into_bytes();
         let raw_line = |o: usize| 1 + body[..o].iter().filter(|&&b| b == b'\n').count() as u64;
         let bad_utf8 = bad.into_iter().map(|o| (o + bom, raw_line(o))).collect();
