@@ -14,10 +14,9 @@ fn fixture(rel: &str) -> PathBuf {
 
 fn graph_build(c: &mut Criterion) {
     let mut group = c.benchmark_group("graph");
-    for (name, path) in [
-        ("bassa42", fixture("bassa_bresciana/area.geojson")),
-        ("brescia205", fixture("brescia/area.geojson")),
-    ] {
+    for (name, path) in
+        [("bassa42", fixture("bassa_bresciana/area.geojson")), ("brescia205", fixture("brescia/area.geojson"))]
+    {
         let t = Territory::load(&path).expect("fixture loads");
         for contiguity in [Contiguity::Queen, Contiguity::Rook] {
             let g = AdjacencyGraph::build(&t, contiguity).unwrap();
@@ -25,9 +24,7 @@ fn graph_build(c: &mut Criterion) {
             let id = BenchmarkId::new(format!("build/{contiguity:?}").to_lowercase(), name);
             group.bench_with_input(id, &t, |b, t| b.iter(|| AdjacencyGraph::build(t, contiguity).unwrap()));
         }
-        group.bench_with_input(BenchmarkId::new("load", name), &path, |b, p| {
-            b.iter(|| Territory::load(p).unwrap())
-        });
+        group.bench_with_input(BenchmarkId::new("load", name), &path, |b, p| b.iter(|| Territory::load(p).unwrap()));
     }
     let italy = Territory::load(&fixture("italia")).expect("fixture loads");
     group.bench_function(BenchmarkId::new("build/queen", "italia7896-edges"), |b| {

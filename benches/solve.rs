@@ -54,7 +54,9 @@ fn benches(c: &mut Criterion) {
     let params = SolveParams { objective: ObjectiveKind::Ssd, ..SolveParams::default() };
     let out = solve(&lombardia, &cons, &params, Method::Heuristic).unwrap();
     eprintln!("lombardia k=25 heuristic/ssd: {:.3}", out.objective);
-    g.bench_function("heuristic/ssd/lombardia/k=25", |b| b.iter(|| solve(&lombardia, &cons, &params, Method::Heuristic).unwrap()));
+    g.bench_function("heuristic/ssd/lombardia/k=25", |b| {
+        b.iter(|| solve(&lombardia, &cons, &params, Method::Heuristic).unwrap())
+    });
     g.finish();
 }
 

@@ -295,12 +295,16 @@ impl ScenarioFile {
     pub fn parse(text: &str, source: &str) -> Result<ScenarioFile, CompareError> {
         let content = text.lines().map(str::trim).any(|l| !l.is_empty() && !l.starts_with('#'));
         if !content {
-            return Err(CompareError::File(format!("{source}: the file is empty: expected [[scenario]] tables, each with at least name and k")));
+            return Err(CompareError::File(format!(
+                "{source}: the file is empty: expected [[scenario]] tables, each with at least name and k"
+            )));
         }
         let f: ScenarioFile = toml::from_str(text).map_err(|e: toml::de::Error| {
             let at = match e.span().and_then(|s| crate::plan::spec::table_at(text, s.start)) {
                 Some((table, n)) if table == "[scenario]" => format!("in [[scenario]] #{n}: "),
-                Some((table, _)) if table == "scenario" => "in [scenario] (scenarios are [[scenario]] tables, with double brackets): ".to_string(),
+                Some((table, _)) if table == "scenario" => {
+                    "in [scenario] (scenarios are [[scenario]] tables, with double brackets): ".to_string()
+                }
                 Some((table, _)) => format!("in [{table}]: "),
                 None => String::new(),
             };
@@ -322,7 +326,10 @@ impl ScenarioFile {
     /// [`CompareError::Invalid`] listing every problem ([`ScenarioFile::problems`]).
     pub fn check(&self, t: &Territory, feature_names: &[String], source: Option<&str>) -> Result<(), CompareError> {
         if self.scenario.is_empty() {
-            return Err(CompareError::File(format!("{}no scenario", source.map(|s| format!("{s}: ")).unwrap_or_default())));
+            return Err(CompareError::File(format!(
+                "{}no scenario",
+                source.map(|s| format!("{s}: ")).unwrap_or_default()
+            )));
         }
         let problems = self.problems(Some((t, feature_names)));
         if problems.is_empty() {
@@ -339,7 +346,9 @@ impl ScenarioFile {
         let mut out = Vec::new();
         let mut names: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, s) in self.scenario.iter().enumerate() {
-            let mut bad = |key: &str, message: String| out.push(ScenarioProblem { position: i + 1, name: s.name.clone(), key: key.to_string(), message });
+            let mut bad = |key: &str, message: String| {
+                out.push(ScenarioProblem { position: i + 1, name: s.name.clone(), key: key.to_string(), message })
+            };
             if s.name.trim().is_empty() {
                 bad("name", "is empty: results and distances are reported by name".into());
             } else if let Some(first) = names.insert(&s.name, i + 1) {
@@ -349,7 +358,10 @@ impl ScenarioFile {
                 bad("k", "must be a whole number ≥ 1, found 0".into());
             }
             if !(s.time_limit.is_finite() && s.time_limit > 0.0) {
-                bad("time_limit", format!("must be a finite number of seconds > 0, found {}", crate::plan::spec::num(s.time_limit)));
+                bad(
+                    "time_limit",
+                    format!("must be a finite number of seconds > 0, found {}", crate::plan::spec::num(s.time_limit)),
+                );
             }
             for (name, w) in &s.weights {
                 if let Some(m) = crate::plan::spec::weight_problem(*w) {
@@ -364,22 +376,32 @@ impl ScenarioFile {
                 seen.push(f);
             }
             // The features this scenario uses, when known.
-            let used: Option<Vec<String>> = if !s.features.is_empty() { Some(s.features.clone()) } else { area.map(|(_, names)| names.to_vec()) };
+            let used: Option<Vec<String>> =
+                if !s.features.is_empty() { Some(s.features.clone()) } else { area.map(|(_, names)| names.to_vec()) };
             if let Some(used) = &used {
                 let own = if s.features.is_empty() { "the area's features" } else { "this scenario's features" };
                 for name in s.weights.keys() {
                     if !used.contains(name) {
-                        bad(&format!("weights.{name}"), format!("weight for unknown feature `{name}`: not one of {own} ({})", used.join(", ")));
+                        bad(
+                            &format!("weights.{name}"),
+                            format!("weight for unknown feature `{name}`: not one of {own} ({})", used.join(", ")),
+                        );
                     }
                 }
                 if !used.is_empty() && used.iter().all(|f| s.weights.get(f) == Some(&0.0)) {
-                    bad("weights", "every feature weighs 0: zones would be homogeneous in nothing (R² would mean nothing)".into());
+                    bad(
+                        "weights",
+                        "every feature weighs 0: zones would be homogeneous in nothing (R² would mean nothing)".into(),
+                    );
                 }
             }
             for (key, v) in [("min_pop", s.min_pop), ("max_pop", s.max_pop)] {
                 if let Some(v) = v {
                     if !v.is_finite() || v < 0.0 {
-                        bad(key, format!("population bounds must be finite and ≥ 0, found {}", crate::plan::spec::num(v)));
+                        bad(
+                            key,
+                            format!("population bounds must be finite and ≥ 0, found {}", crate::plan::spec::num(v)),
+                        );
                     }
                 }
             }
@@ -399,7 +421,10 @@ impl ScenarioFile {
             let Some((t, feature_names)) = area else { continue };
             for (j, f) in s.features.iter().enumerate() {
                 if !feature_names.contains(f) {
-                    bad(&format!("features[{j}]"), format!("unknown feature `{f}`; the area has {}", feature_names.join(", ")));
+                    bad(
+                        &format!("features[{j}]"),
+                        format!("unknown feature `{f}`; the area has {}", feature_names.join(", ")),
+                    );
                 }
             }
             let n = t.len();
@@ -409,12 +434,22 @@ impl ScenarioFile {
             let k = s.k.max(1);
             if let Some(lo) = s.min_units {
                 if k.saturating_mul(lo) > n {
-                    bad("min_units", format!("{k} zones of at least {lo} municipalities need {} of them; {} has {n}", k.saturating_mul(lo), t.source));
+                    bad(
+                        "min_units",
+                        format!(
+                            "{k} zones of at least {lo} municipalities need {} of them; {} has {n}",
+                            k.saturating_mul(lo),
+                            t.source
+                        ),
+                    );
                 }
             }
             if let Some(hi) = s.max_units {
                 if k.saturating_mul(hi) < n {
-                    bad("max_units", format!("{k} zones of at most {hi} municipalities hold {}; {} has {n}", k * hi, t.source));
+                    bad(
+                        "max_units",
+                        format!("{k} zones of at most {hi} municipalities hold {}; {} has {n}", k * hi, t.source),
+                    );
                 }
             }
             if s.min_pop.is_none() && s.max_pop.is_none() {
@@ -431,14 +466,28 @@ impl ScenarioFile {
             let total: f64 = t.units.iter().filter_map(|u| u.pop).sum();
             if let Some(lo) = s.min_pop.filter(|v| v.is_finite()) {
                 if k as f64 * lo > total {
-                    bad("min_pop", format!("{k} zones of at least {lo} residents need {}; the area has {total}", k as f64 * lo));
+                    bad(
+                        "min_pop",
+                        format!("{k} zones of at least {lo} residents need {}; the area has {total}", k as f64 * lo),
+                    );
                 }
             }
             if let Some(hi) = s.max_pop.filter(|v| v.is_finite()) {
-                if let Some(big) = t.units.iter().filter(|u| u.pop.is_some_and(|p| p > hi)).max_by(|a, b| a.pop.unwrap_or(0.0).total_cmp(&b.pop.unwrap_or(0.0))) {
-                    bad("max_pop", format!("{hi} is below the {} residents of {big}: no zone can hold it", big.pop.unwrap_or(0.0)));
+                if let Some(big) = t
+                    .units
+                    .iter()
+                    .filter(|u| u.pop.is_some_and(|p| p > hi))
+                    .max_by(|a, b| a.pop.unwrap_or(0.0).total_cmp(&b.pop.unwrap_or(0.0)))
+                {
+                    bad(
+                        "max_pop",
+                        format!("{hi} is below the {} residents of {big}: no zone can hold it", big.pop.unwrap_or(0.0)),
+                    );
                 } else if (k as f64) * hi < total {
-                    bad("max_pop", format!("{k} zones of at most {hi} residents hold {}; the area has {total}", k as f64 * hi));
+                    bad(
+                        "max_pop",
+                        format!("{k} zones of at most {hi} residents hold {}; the area has {total}", k as f64 * hi),
+                    );
                 }
             }
         }
@@ -446,11 +495,19 @@ impl ScenarioFile {
     }
 }
 
-fn instance(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario, noise: Option<(&mut Xoshiro256PlusPlus, f64, bool)>) -> Result<Instance, CompareError> {
+fn instance(
+    t: &Territory,
+    g: &AdjacencyGraph,
+    raw: &FeatureMatrix,
+    s: &Scenario,
+    noise: Option<(&mut Xoshiro256PlusPlus, f64, bool)>,
+) -> Result<Instance, CompareError> {
     let bad = |reason: String| CompareError::Scenario { name: s.name.clone(), reason };
-    let selected = if s.features.is_empty() { raw.clone() } else { raw.select(&s.features).map_err(|e| bad(e.to_string()))? };
+    let selected =
+        if s.features.is_empty() { raw.clone() } else { raw.select(&s.features).map_err(|e| bad(e.to_string()))? };
     let z = selected.standardized();
-    let mut weights: Vec<(String, f64)> = z.names().iter().map(|n| (n.clone(), s.weights.get(n).copied().unwrap_or(1.0))).collect();
+    let mut weights: Vec<(String, f64)> =
+        z.names().iter().map(|n| (n.clone(), s.weights.get(n).copied().unwrap_or(1.0))).collect();
     for name in s.weights.keys() {
         if !z.names().contains(name) {
             return Err(bad(format!("weight for unknown feature `{name}`")));
@@ -478,8 +535,21 @@ fn instance(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario
 }
 
 fn solve_one(inst: &Instance, s: &Scenario) -> Result<Outcome, SolveError> {
-    let cons = Constraints { k: s.k, min_pop: s.min_pop, max_pop: s.max_pop, min_units: s.min_units, max_units: s.max_units, ..Constraints::default() };
-    let params = SolveParams { objective: s.objective, seed: s.seed, time_limit: s.time_limit, threads: 1, ..SolveParams::default() };
+    let cons = Constraints {
+        k: s.k,
+        min_pop: s.min_pop,
+        max_pop: s.max_pop,
+        min_units: s.min_units,
+        max_units: s.max_units,
+        ..Constraints::default()
+    };
+    let params = SolveParams {
+        objective: s.objective,
+        seed: s.seed,
+        time_limit: s.time_limit,
+        threads: 1,
+        ..SolveParams::default()
+    };
     solve::solve(inst, &cons, &params, s.method)
 }
 
@@ -490,7 +560,14 @@ fn solve_one(inst: &Instance, s: &Scenario) -> Result<Outcome, SolveError> {
 /// [`CompareError::Invalid`] for scenarios that cannot work on this area (checked before
 /// anything runs, [`ScenarioFile::check`]); [`CompareError::Scenario`] naming the scenario
 /// that failed and why; the bootstrap settings' own errors ([`Bootstrap::check`]).
-pub fn run(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, file: &ScenarioFile, boot: Bootstrap, threads: usize) -> Result<Comparison, CompareError> {
+pub fn run(
+    t: &Territory,
+    g: &AdjacencyGraph,
+    raw: &FeatureMatrix,
+    file: &ScenarioFile,
+    boot: Bootstrap,
+    threads: usize,
+) -> Result<Comparison, CompareError> {
     run_with(t, g, raw, file, boot, threads, &Silent)
 }
 
@@ -544,7 +621,8 @@ pub fn run_with(
         file.scenario.par_iter().map(|s| run_scenario(t, g, raw, (&common, common_tss), s, boot, &solves)).collect()
     });
     let scenarios = results.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let labels: Vec<Vec<usize>> = scenarios.iter().map(|r| t.units.iter().map(|u| r.labels[&u.istat] - 1).collect()).collect();
+    let labels: Vec<Vec<usize>> =
+        scenarios.iter().map(|r| t.units.iter().map(|u| r.labels[&u.istat] - 1).collect()).collect();
     let n = scenarios.len();
     let mut matrix = DistanceMatrix {
         names: scenarios.iter().map(|s| s.name.clone()).collect(),
@@ -581,7 +659,8 @@ fn run_scenario(
     solves: &Solves<'_>,
 ) -> Result<ScenarioResult, CompareError> {
     let inst = instance(t, g, raw, s, None)?;
-    let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: e.to_string() })?;
+    let out =
+        solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: e.to_string() })?;
     solves.finished();
     let p = &out.partition;
     let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
@@ -611,7 +690,14 @@ fn run_scenario(
 ///
 /// # Errors
 /// [`CompareError::Scenario`] naming the scenario and the replicate that failed.
-pub fn stability(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario, base: &Partition, boot: Bootstrap) -> Result<Stability, CompareError> {
+pub fn stability(
+    t: &Territory,
+    g: &AdjacencyGraph,
+    raw: &FeatureMatrix,
+    s: &Scenario,
+    base: &Partition,
+    boot: Bootstrap,
+) -> Result<Stability, CompareError> {
     let solves = Solves { task: "bootstrap", done: AtomicU64::new(0), total: boot.runs as u64, progress: &Silent };
     stability_with(t, g, raw, s, base, boot, &solves)
 }
@@ -664,10 +750,21 @@ struct Replicate {
     survived: Vec<bool>,
 }
 
-fn replicate(t: &Territory, g: &AdjacencyGraph, raw: &FeatureMatrix, s: &Scenario, base: &Partition, boot: Bootstrap, run: usize) -> Result<Replicate, CompareError> {
+fn replicate(
+    t: &Territory,
+    g: &AdjacencyGraph,
+    raw: &FeatureMatrix,
+    s: &Scenario,
+    base: &Partition,
+    boot: Bootstrap,
+    run: usize,
+) -> Result<Replicate, CompareError> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(s.seed ^ (run as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let inst = instance(t, g, raw, s, Some((&mut rng, boot.noise, boot.resample_weights)))?;
-    let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: format!("bootstrap run {}: {e}", run + 1) })?;
+    let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario {
+        name: s.name.clone(),
+        reason: format!("bootstrap run {}: {e}", run + 1),
+    })?;
     let m = metrics::match_zones(base.labels(), out.partition.labels());
     let stayed = (0..t.len()).map(|u| m[base.zone_of(u)] == Some(out.partition.zone_of(u))).collect();
     let survived = base
@@ -714,9 +811,12 @@ mod tests {
 
     #[test]
     fn unit_bounds_are_scenario_keys() {
-        let f = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmin_units = 2\nmax_units = 20\n", "s.toml").unwrap();
+        let f = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmin_units = 2\nmax_units = 20\n", "s.toml")
+            .unwrap();
         assert_eq!((f.scenario[0].min_units, f.scenario[0].max_units), (Some(2), Some(20)));
-        let e = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmax_unit = 20\n", "s.toml").unwrap_err().to_string();
+        let e = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmax_unit = 20\n", "s.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("max_unit") && e.contains("s.toml"), "{e}");
     }
 
@@ -807,7 +907,10 @@ mod tests {
         let f = FeatureMatrix::from_territory(&t);
         let file = ScenarioFile::parse("[[scenario]]\nname = \"p\"\nk = 3\nmin_pop = 1000.0\n", "s.toml").unwrap();
         let e = file.check(&t, f.names(), Some("s.toml")).unwrap_err().to_string();
-        assert!(e.contains("`min_pop`") && e.contains("no population for 1 of its 42") && e.contains("017001 Acquafredda"), "{e}");
+        assert!(
+            e.contains("`min_pop`") && e.contains("no population for 1 of its 42") && e.contains("017001 Acquafredda"),
+            "{e}"
+        );
     }
 
     #[test]

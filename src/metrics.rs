@@ -100,7 +100,13 @@ pub fn variation_of_information(a: &[usize], b: &[usize]) -> f64 {
     let t = contingency(a, b);
     let n = a.len() as f64;
     let h = |counts: &mut dyn Iterator<Item = usize>| -> f64 {
-        counts.filter(|&c| c > 0).map(|c| { let p = c as f64 / n; -p * p.ln() }).sum()
+        counts
+            .filter(|&c| c > 0)
+            .map(|c| {
+                let p = c as f64 / n;
+                -p * p.ln()
+            })
+            .sum()
     };
     let ha = h(&mut t.iter().map(|r| r.iter().sum()));
     let hb = h(&mut (0..t.first().map_or(0, Vec::len)).map(|j| t.iter().map(|r| r[j]).sum()));
@@ -115,7 +121,13 @@ pub fn match_zones(a: &[usize], b: &[usize]) -> Vec<Option<usize>> {
     let (ka, kb) = (t.len(), t.first().map_or(0, Vec::len));
     let m = ka.max(kb);
     // Minimise −overlap on a square matrix padded with zeros.
-    let cost = |i: usize, j: usize| -> f64 { if i < ka && j < kb { -(t[i][j] as f64) } else { 0.0 } };
+    let cost = |i: usize, j: usize| -> f64 {
+        if i < ka && j < kb {
+            -(t[i][j] as f64)
+        } else {
+            0.0
+        }
+    };
     let assign = hungarian(m, cost);
     (0..ka).map(|i| Some(assign[i]).filter(|&j| j < kb)).collect()
 }

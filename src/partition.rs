@@ -163,8 +163,7 @@ impl Partition {
     /// Zones adjacent to `unit` other than its own, ascending, without repeats.
     pub fn neighbour_zones(&self, adj: &Adjacency, unit: usize) -> Vec<usize> {
         let own = self.zone_of[unit];
-        let mut z: Vec<usize> =
-            adj[unit].iter().map(|&v| self.zone_of[v]).filter(|&x| x != own).collect();
+        let mut z: Vec<usize> = adj[unit].iter().map(|&v| self.zone_of[v]).filter(|&x| x != own).collect();
         z.sort_unstable();
         z.dedup();
         z

@@ -111,7 +111,24 @@ fn help_explains_the_commands() {
 fn zones_json_has_the_documented_fields_and_is_deterministic() {
     let args = ["zones", "--k", "4", "--method", "heuristic", "--objective", "ssd", "--seed", "3", "--json"];
     let v = json(&args);
-    for key in ["method", "objective", "k", "zones", "labels", "ssd", "r2", "pairwise", "medoid", "contiguous", "zone_pops", "status", "bound", "gap", "seconds", "seed"] {
+    for key in [
+        "method",
+        "objective",
+        "k",
+        "zones",
+        "labels",
+        "ssd",
+        "r2",
+        "pairwise",
+        "medoid",
+        "contiguous",
+        "zone_pops",
+        "status",
+        "bound",
+        "gap",
+        "seconds",
+        "seed",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["k"], 4);
@@ -157,13 +174,27 @@ fn zones_keep_together_keep_apart_and_centres_from_the_command_line() {
     // Manerbio (017103) and Offlaga (017122) are neighbours; Ghedi (017078) and Leno (017088)
     // too; Montichiari (017113) must lead a zone.
     let v = json(&[
-        "zones", "--k", "4", "--method", "heuristic", "--keep-together", "017103,017122", "--keep-apart", "017078,017088",
-        "--centre", "017113", "--json",
+        "zones",
+        "--k",
+        "4",
+        "--method",
+        "heuristic",
+        "--keep-together",
+        "017103,017122",
+        "--keep-apart",
+        "017078,017088",
+        "--centre",
+        "017113",
+        "--json",
     ]);
     let labels = v["labels"].as_object().unwrap();
     assert_eq!(labels["017103"], labels["017122"], "kept together");
     assert_ne!(labels["017078"], labels["017088"], "kept apart");
-    assert!(v["centres"].as_array().unwrap().iter().any(|c| c == "017113"), "Montichiari leads a zone: {}", v["centres"]);
+    assert!(
+        v["centres"].as_array().unwrap().iter().any(|c| c == "017113"),
+        "Montichiari leads a zone: {}",
+        v["centres"]
+    );
     assert_eq!(v["contiguous"], true);
     // An unknown code is named; k-means refuses constraints instead of ignoring them.
     let out = pianura(&["zones", "--k", "4", "--keep-apart", "017078,999999"]);

@@ -8,10 +8,7 @@ use pianura::territory::Territory;
 
 /// `(a, b, border_m)` of a graph, as ISTAT codes.
 fn edges_of(t: &Territory, g: &AdjacencyGraph) -> Vec<(String, String, f64)> {
-    g.edges()
-        .into_iter()
-        .map(|(a, b, len)| (t.unit(a).istat.clone(), t.unit(b).istat.clone(), len.unwrap()))
-        .collect()
+    g.edges().into_iter().map(|(a, b, len)| (t.unit(a).istat.clone(), t.unit(b).istat.clone(), len.unwrap())).collect()
 }
 
 /// Same pairs as the fixture script's shapely `intersects`, and the same shared lengths to the

@@ -312,10 +312,16 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn compare(args: CompareArgs) -> Result<()> {
     use pianura::compare::{self, Bootstrap, ScenarioFile};
-    let boot = Bootstrap { runs: args.bootstrap, noise: args.noise, resample_weights: !args.fixed_weights, survival_threshold: args.survival_threshold };
+    let boot = Bootstrap {
+        runs: args.bootstrap,
+        noise: args.noise,
+        resample_weights: !args.fixed_weights,
+        survival_threshold: args.survival_threshold,
+    };
     boot.check().context("invalid bootstrap settings (--noise, --survival-threshold)")?;
     let out = output_folder(&args.out, "compare", &args.area, &[&args.scenarios])?;
-    let text = std::fs::read_to_string(&args.scenarios).with_context(|| format!("cannot read {}", args.scenarios.display()))?;
+    let text = std::fs::read_to_string(&args.scenarios)
+        .with_context(|| format!("cannot read {}", args.scenarios.display()))?;
     let file = ScenarioFile::parse(&text, &args.scenarios.display().to_string())?;
     let (t, f) = load_area(&args.area)?;
     file.check(&t, f.names(), Some(&args.scenarios.display().to_string()))?;
@@ -324,12 +330,34 @@ fn compare(args: CompareArgs) -> Result<()> {
     let result = compare::run_with(&t, &g, &f, &file, boot, args.threads, &reporter)?;
     reporter.finish();
     let mut scen_csv = csv::Writer::from_writer(Vec::new());
-    scen_csv.write_record(["scenario", "k", "method", "ssd", "r2", "r2_common", "pairwise", "pop_cv", "contiguous", "status", "gap", "seconds"])?;
+    scen_csv.write_record([
+        "scenario",
+        "k",
+        "method",
+        "ssd",
+        "r2",
+        "r2_common",
+        "pairwise",
+        "pop_cv",
+        "contiguous",
+        "status",
+        "gap",
+        "seconds",
+    ])?;
     for r in &result.scenarios {
         scen_csv.write_record([
-            r.name.clone(), r.k.to_string(), r.method.to_string(), r.ssd.to_string(), r.r2.to_string(), r.r2_common.to_string(), r.pairwise.to_string(),
-            r.pop_cv.to_string(), r.contiguous.to_string(), serde_json::to_value(r.status)?.as_str().unwrap_or("").to_string(),
-            r.gap.map_or(String::new(), |g| g.to_string()), r.seconds.to_string(),
+            r.name.clone(),
+            r.k.to_string(),
+            r.method.to_string(),
+            r.ssd.to_string(),
+            r.r2.to_string(),
+            r.r2_common.to_string(),
+            r.pairwise.to_string(),
+            r.pop_cv.to_string(),
+            r.contiguous.to_string(),
+            serde_json::to_value(r.status)?.as_str().unwrap_or("").to_string(),
+            r.gap.map_or(String::new(), |g| g.to_string()),
+            r.seconds.to_string(),
         ])?;
     }
     let mut dist_csv = csv::Writer::from_writer(Vec::new());
@@ -338,14 +366,12 @@ fn compare(args: CompareArgs) -> Result<()> {
         dist_csv.write_record([d.a.clone(), d.b.clone(), d.ari.to_string(), d.vi.to_string(), d.moved.to_string()])?;
     }
     let json = serde_json::to_vec_pretty(&result)?;
-    out.commit(
-        &[
-            ("compare.json".into(), json.clone()),
-            ("compare.csv".into(), scen_csv.into_inner()?),
-            ("distances.csv".into(), dist_csv.into_inner()?),
-            ("compare.html".into(), pianura::report::compare_html::render_compare(&result, &t).into_bytes()),
-        ],
-    )
+    out.commit(&[
+        ("compare.json".into(), json.clone()),
+        ("compare.csv".into(), scen_csv.into_inner()?),
+        ("distances.csv".into(), dist_csv.into_inner()?),
+        ("compare.html".into(), pianura::report::compare_html::render_compare(&result, &t).into_bytes()),
+    ])
     .context("cannot write the outputs")?;
     let mut w = std::io::stdout().lock();
     if args.json {
@@ -363,10 +389,24 @@ fn compare(args: CompareArgs) -> Result<()> {
         writeln!(
             w,
             "{:<24} {:>3} {:>9} {:>10.3} {:>7.4} {:>9.4} {:>11.1} {:>7.3} {:>6} {:>11} {:>8} {:>8.2}",
-            r.name, r.k, r.method, r.ssd, r.r2, r.r2_common, r.pairwise, r.pop_cv, if r.contiguous { "yes" } else { "NO" }, format!("{:?}", r.status), gap, r.seconds
+            r.name,
+            r.k,
+            r.method,
+            r.ssd,
+            r.r2,
+            r.r2_common,
+            r.pairwise,
+            r.pop_cv,
+            if r.contiguous { "yes" } else { "NO" },
+            format!("{:?}", r.status),
+            gap,
+            r.seconds
         )?;
     }
-    writeln!(w, "R² and SSD in each scenario's own weighted features; R² common on all features, standardized, unweighted.")?;
+    writeln!(
+        w,
+        "R² and SSD in each scenario's own weighted features; R² common on all features, standardized, unweighted."
+    )?;
     for r in &result.scenarios {
         if let Some(st) = &r.stability {
             let zones: Vec<String> = st.zone.iter().map(|v| format!("{v:.2}")).collect();
@@ -451,7 +491,15 @@ fn read_plan_labels(path: &Path) -> Result<std::collections::BTreeMap<String, u6
             let at = e.valid_up_to();
             let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
             let start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let before: String = String::from_utf8_lossy(&bytes[start..at]).trim().chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
+            let before: String = String::from_utf8_lossy(&bytes[start..at])
+                .trim()
+                .chars()
+                .rev()
+                .take(60)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             bail!("{name}: not UTF-8: invalid byte 0x{:02X} at byte {at} (line {line}, after `{before}`); save the file as UTF-8", bytes[at]);
         }
     };
@@ -464,11 +512,20 @@ fn read_plan_labels(path: &Path) -> Result<std::collections::BTreeMap<String, u6
             let (line, column) = (e.line(), e.column());
             let content = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
             // serde_json's column points at (or just past) the offending token.
-            let from = content.char_indices().map(|(i, _)| i).take_while(|&i| i < column.saturating_sub(1)).last().unwrap_or(0);
+            let from = content
+                .char_indices()
+                .map(|(i, _)| i)
+                .take_while(|&i| i < column.saturating_sub(1))
+                .last()
+                .unwrap_or(0);
             let rest = content[from..].trim_start_matches([' ', ':', ',', '[']);
-            let token = ["-Infinity", "Infinity", "NaN"].into_iter().find(|t| rest.starts_with(t) || content[from..].contains(t));
+            let token = ["-Infinity", "Infinity", "NaN"]
+                .into_iter()
+                .find(|t| rest.starts_with(t) || content[from..].contains(t));
             let hint = match token {
-                Some(t) => format!(": `{t}` is not a JSON value (Python's json.dump writes it for a float that is not finite)"),
+                Some(t) => {
+                    format!(": `{t}` is not a JSON value (Python's json.dump writes it for a float that is not finite)")
+                }
                 None => String::new(),
             };
             let shown: String = content.trim().chars().take(80).collect();
@@ -535,7 +592,14 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
     let plan_input: Vec<&Path> = args.plan.iter().map(PathBuf::as_path).collect();
     let out = output_folder(&args.out, "ensemble", &args.area, &plan_input)?;
     let (t, f) = load_area(&args.area)?;
-    let chain = ChainParams { samples: args.samples, burn_in: args.burn_in, k: args.k, balance: args.balance, seed: args.seed, time_limit: args.time_limit };
+    let chain = ChainParams {
+        samples: args.samples,
+        burn_in: args.burn_in,
+        k: args.k,
+        balance: args.balance,
+        seed: args.seed,
+        time_limit: args.time_limit,
+    };
     chain.check(t.len()).map_err(|e| {
         use pianura::ensemble::EnsembleError as E;
         let flag = match &e {
@@ -571,7 +635,8 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
             let (lo, hi) = ensemble::bounds(&inst.pop, args.k, args.balance);
             let cons = Constraints { k: args.k, min_pop: Some(lo), max_pop: Some(hi), ..Constraints::default() };
             let params = SolveParams { objective: ObjectiveKind::Ssd, seed: args.seed, ..SolveParams::default() };
-            let best = solve::solve(&inst, &cons, &params, Method::Heuristic).context("cannot find a balanced contiguous start plan")?;
+            let best = solve::solve(&inst, &cons, &params, Method::Heuristic)
+                .context("cannot find a balanced contiguous start plan")?;
             (best.partition, "heuristic")
         }
     };
@@ -579,7 +644,10 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
     let within = ensemble::is_balanced(&inst.pop, &plan, args.k, args.balance);
     let total = tss(inst.x.view());
     let ssd = inst.objective(ObjectiveKind::Ssd);
-    let sample_of = |p: &pianura::partition::Partition| Sample { r2: metrics::r2(ssd.evaluate(p), total), imbalance: ensemble::imbalance(&inst.pop, p, args.k) };
+    let sample_of = |p: &pianura::partition::Partition| Sample {
+        r2: metrics::r2(ssd.evaluate(p), total),
+        imbalance: ensemble::imbalance(&inst.pop, p, args.k),
+    };
     let mut samples = Vec::with_capacity(args.samples.min(1 << 20));
     let chain_run = ensemble::run_with(&inst.adj, &inst.pop, &start, &chain, &reporter, |p| samples.push(sample_of(p)));
     reporter.finish();
@@ -633,7 +701,8 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
     };
     let json = serde_json::to_vec_pretty(&report)?;
     let page = pianura::report::compare_html::render_ensemble(&summary, &description, args.balance);
-    out.commit(&[("ensemble.json".into(), json.clone()), ("ensemble.html".into(), page.into_bytes())]).context("cannot write the outputs")?;
+    out.commit(&[("ensemble.json".into(), json.clone()), ("ensemble.html".into(), page.into_bytes())])
+        .context("cannot write the outputs")?;
     let mut w = std::io::stdout().lock();
     if args.json {
         w.write_all(&json)?;
@@ -642,14 +711,38 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
     }
     writeln!(w, "{description}")?;
     if summary.samples == 0 {
-        writeln!(w, "plan R² {:.4}, imbalance {:.1} %: no samples to place it among", summary.plan_r2, 100.0 * summary.plan_imbalance)?;
+        writeln!(
+            w,
+            "plan R² {:.4}, imbalance {:.1} %: no samples to place it among",
+            summary.plan_r2,
+            100.0 * summary.plan_imbalance
+        )?;
     } else {
-        writeln!(w, "plan R² {:.4}: percentile {:.1} (samples: median {:.4}, 95 % {:.4}); imbalance {:.1} %: percentile {:.1}", summary.plan_r2, summary.r2_percentile, summary.r2_quantiles[2], summary.r2_quantiles[3], 100.0 * summary.plan_imbalance, summary.imbalance_percentile)?;
+        writeln!(
+            w,
+            "plan R² {:.4}: percentile {:.1} (samples: median {:.4}, 95 % {:.4}); imbalance {:.1} %: percentile {:.1}",
+            summary.plan_r2,
+            summary.r2_percentile,
+            summary.r2_quantiles[2],
+            summary.r2_quantiles[3],
+            100.0 * summary.plan_imbalance,
+            summary.imbalance_percentile
+        )?;
     }
     if !within {
-        writeln!(w, "! the plan is OUTSIDE the ±{:.0} % balance bound (largest deviation {:.1} %): every sample is within it", 100.0 * args.balance, 100.0 * summary.plan_imbalance)?;
+        writeln!(
+            w,
+            "! the plan is OUTSIDE the ±{:.0} % balance bound (largest deviation {:.1} %): every sample is within it",
+            100.0 * args.balance,
+            100.0 * summary.plan_imbalance
+        )?;
     }
-    writeln!(w, "wrote {} (ensemble.html, ensemble.json) in {:.1} s", args.out.display(), clock.elapsed().as_secs_f64())?;
+    writeln!(
+        w,
+        "wrote {} (ensemble.html, ensemble.json) in {:.1} s",
+        args.out.display(),
+        clock.elapsed().as_secs_f64()
+    )?;
     Ok(())
 }
 
@@ -692,7 +785,9 @@ fn plan(args: PlanArgs) -> Result<()> {
     let f = f_all.rows(&rows);
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
     let collabs = match &args.collaborations {
-        Some(path) => plan::collab::read(path, &t_all, &spec.function_ids()).context("cannot read the collaborations")?,
+        Some(path) => {
+            plan::collab::read(path, &t_all, &spec.function_ids()).context("cannot read the collaborations")?
+        }
         None => Vec::new(),
     };
     // A bar on a terminal, a line every few seconds in a log; nothing for the first second.
@@ -706,8 +801,16 @@ fn plan(args: PlanArgs) -> Result<()> {
         return Ok(());
     }
     let mut w = std::io::stdout().lock();
-    writeln!(w, "{}: {} municipalities, {:.0} residents, {} piece(s)", plan.area.name, plan.area.units, plan.area.population, plan.area.components)?;
-    writeln!(w, "{:<18} {:>5} {:>6} {:>8} {:>9} {:>10}  {}", "function", "zones", "groups", "zone R²", "group R²", "bounds met", "zone solver")?;
+    writeln!(
+        w,
+        "{}: {} municipalities, {:.0} residents, {} piece(s)",
+        plan.area.name, plan.area.units, plan.area.population, plan.area.components
+    )?;
+    writeln!(
+        w,
+        "{:<18} {:>5} {:>6} {:>8} {:>9} {:>10}  {}",
+        "function", "zones", "groups", "zone R²", "group R²", "bounds met", "zone solver"
+    )?;
     for fp in &plan.functions {
         let solver = match (fp.zone_solver.status, fp.zone_solver.gap) {
             (Status::Optimal, _) => "exact, optimal".to_string(),
@@ -718,7 +821,12 @@ fn plan(args: PlanArgs) -> Result<()> {
         writeln!(
             w,
             "{:<18} {:>5} {:>6} {:>8.3} {:>9.3} {:>10}  {solver}",
-            fp.label, fp.zones.len(), fp.groups.len(), fp.metrics.r2, fp.metrics.group_r2, fp.metrics.groups_meeting_bounds
+            fp.label,
+            fp.zones.len(),
+            fp.groups.len(),
+            fp.metrics.r2,
+            fp.metrics.group_r2,
+            fp.metrics.groups_meeting_bounds
         )?;
         for r in &fp.relaxations {
             let place = r.zone.map_or(String::new(), |z| format!(" in zone {z}"));
@@ -735,7 +843,12 @@ fn plan(args: PlanArgs) -> Result<()> {
             writeln!(w, "  ! collaboration {} split: {}", c.name, c.reason.as_deref().unwrap_or(""))?;
         }
     }
-    writeln!(w, "wrote {} (report.html, plan.json, plan.csv, one GeoJSON per function) in {:.1} s", args.out.display(), clock.elapsed().as_secs_f64())?;
+    writeln!(
+        w,
+        "wrote {} (report.html, plan.json, plan.csv, one GeoJSON per function) in {:.1} s",
+        args.out.display(),
+        clock.elapsed().as_secs_f64()
+    )?;
     Ok(())
 }
 
@@ -746,7 +859,12 @@ fn area_inputs(args: &AreaArgs) -> Vec<&Path> {
 
 /// Checks `--out` before any work (see [`pianura::report::OutputFolder::prepare`]) against
 /// every input of the command, and registers it for a clean interrupt.
-fn output_folder(out: &Path, command: &str, area: &AreaArgs, more: &[&Path]) -> Result<std::sync::Arc<pianura::report::OutputFolder>> {
+fn output_folder(
+    out: &Path,
+    command: &str,
+    area: &AreaArgs,
+    more: &[&Path],
+) -> Result<std::sync::Arc<pianura::report::OutputFolder>> {
     let mut inputs = area_inputs(area);
     inputs.extend_from_slice(more);
     Ok(interrupt::guard(pianura::report::OutputFolder::prepare(out, command, &inputs)?))
@@ -766,9 +884,8 @@ fn load_area_noting(args: &AreaArgs) -> Result<(Territory, FeatureMatrix, Vec<St
     };
     let mut features = FeatureMatrix::try_from_territory(&territory).context("cannot load the study area")?;
     for path in &args.features_csv {
-        let (joined, warnings) = features
-            .join_csv_noting(path, &territory)
-            .context("cannot join the extra features")?;
+        let (joined, warnings) =
+            features.join_csv_noting(path, &territory).context("cannot join the extra features")?;
         for w in warnings {
             eprintln!("warning: {w}");
             noted.push(w.to_string());
@@ -855,11 +972,7 @@ fn graph(args: GraphArgs) -> Result<()> {
     writeln!(out, "contiguity   {:?}", report.contiguity)?;
     writeln!(out, "units        {}", report.units)?;
     writeln!(out, "edges        {}", report.edges)?;
-    writeln!(
-        out,
-        "degree       mean {:.2}, min {}, max {}",
-        report.mean_degree, report.min_degree, report.max_degree
-    )?;
+    writeln!(out, "degree       mean {:.2}, min {}, max {}", report.mean_degree, report.min_degree, report.max_degree)?;
     writeln!(out, "components   {} (sizes {})", report.components, sizes(&report.component_sizes))?;
     for c in comps.iter().skip(1).take(10) {
         let names: Vec<String> = c.iter().take(4).map(|id| t.unit(*id).to_string()).collect();
@@ -870,11 +983,7 @@ fn graph(args: GraphArgs) -> Result<()> {
         writeln!(out, "  … and {} more (see --json)", comps.len() - 11)?;
     }
     let isolated: Vec<String> = g.isolated().iter().map(|id| t.unit(*id).to_string()).collect();
-    writeln!(
-        out,
-        "isolated     {}",
-        if isolated.is_empty() { "none".to_string() } else { isolated.join(", ") }
-    )?;
+    writeln!(out, "isolated     {}", if isolated.is_empty() { "none".to_string() } else { isolated.join(", ") })?;
     Ok(())
 }
 
@@ -926,11 +1035,7 @@ fn features(args: FeaturesArgs) -> Result<()> {
         return Ok(());
     }
     writeln!(out, "{} municipalities, {} features ({})", t.len(), rows.len(), t.source)?;
-    writeln!(
-        out,
-        "{:<16} {:>12} {:>12} {:>12} {:>12}  lowest / highest",
-        "feature", "mean", "sd", "min", "max"
-    )?;
+    writeln!(out, "{:<16} {:>12} {:>12} {:>12} {:>12}  lowest / highest", "feature", "mean", "sd", "min", "max")?;
     for r in &rows {
         writeln!(
             out,
@@ -992,10 +1097,14 @@ struct ZonesReport {
 
 fn zones(args: ZonesArgs) -> Result<()> {
     let (mut t, mut f) = load_area(&args.area)?;
-    let needs_pop: Vec<&str> = [(args.min_pop.is_some(), "--min-pop"), (args.max_pop.is_some(), "--max-pop"), (args.population_weighted, "--population-weighted")]
-        .into_iter()
-        .filter_map(|(on, flag)| on.then_some(flag))
-        .collect();
+    let needs_pop: Vec<&str> = [
+        (args.min_pop.is_some(), "--min-pop"),
+        (args.max_pop.is_some(), "--max-pop"),
+        (args.population_weighted, "--population-weighted"),
+    ]
+    .into_iter()
+    .filter_map(|(on, flag)| on.then_some(flag))
+    .collect();
     if !needs_pop.is_empty() {
         require_population(&t, &needs_pop.join(", "))?;
     }
@@ -1041,8 +1150,18 @@ fn zones(args: ZonesArgs) -> Result<()> {
     };
     let mut reporter = progress::Reporter::new("zones", true);
     let (out, max_p) = if args.max_p {
-        let m = solve::max_p::max_p_with(&inst, &cons, &params, args.method, &reporter).context("cannot partition the area")?;
-        (m.outcome, Some(MaxPReport { p: m.p, upper_bound: m.upper_bound, data_bound: m.data_bound, proved: m.proved, cut_short: m.cut_short }))
+        let m = solve::max_p::max_p_with(&inst, &cons, &params, args.method, &reporter)
+            .context("cannot partition the area")?;
+        (
+            m.outcome,
+            Some(MaxPReport {
+                p: m.p,
+                upper_bound: m.upper_bound,
+                data_bound: m.data_bound,
+                proved: m.proved,
+                cut_short: m.cut_short,
+            }),
+        )
     } else {
         reporter.phase(&format!("solving {} zones", cons.k));
         (solve::solve(&inst, &cons, &params, args.method).context("cannot partition the area")?, None)
@@ -1061,7 +1180,15 @@ fn zones(args: ZonesArgs) -> Result<()> {
         method: out.method,
         objective: args.objective,
         k: p.k(),
-        zones: p.zones().iter().map(|m| { let mut v: Vec<String> = m.iter().map(|&u| istat(u)).collect(); v.sort(); v }).collect(),
+        zones: p
+            .zones()
+            .iter()
+            .map(|m| {
+                let mut v: Vec<String> = m.iter().map(|&u| istat(u)).collect();
+                v.sort();
+                v
+            })
+            .collect(),
         labels: (0..t.len()).map(|u| (istat(u), p.zone_of(u) + 1)).collect(),
         centres: (args.objective == ObjectiveKind::Medoid).then(|| centres.iter().map(|&c| istat(c)).collect()),
         ssd,
@@ -1089,25 +1216,51 @@ fn zones(args: ZonesArgs) -> Result<()> {
     }
     let status = match (report.status, report.gap) {
         (Status::Optimal, _) => "optimal (proved)".to_string(),
-        (Status::TimeLimit | Status::NodeLimit, Some(gap)) => format!("exact search stopped at its limit, gap {:.2} %", 100.0 * gap),
+        (Status::TimeLimit | Status::NodeLimit, Some(gap)) => {
+            format!("exact search stopped at its limit, gap {:.2} %", 100.0 * gap)
+        }
         (Status::TimeLimit, None) => "exact search stopped at its time limit before any bound".to_string(),
         _ => "heuristic (no optimality claim)".to_string(),
     };
-    writeln!(w, "{} zones of {} municipalities ({}), method {}, objective {:?}", report.k, t.len(), t.source, report.method, args.objective)?;
+    writeln!(
+        w,
+        "{} zones of {} municipalities ({}), method {}, objective {:?}",
+        report.k,
+        t.len(),
+        t.source,
+        report.method,
+        args.objective
+    )?;
     if let Some(m) = &report.max_p {
-        let proof = if m.proved { "proved the most".to_string() } else { format!("none can have more than {}", m.upper_bound) };
+        let proof =
+            if m.proved { "proved the most".to_string() } else { format!("none can have more than {}", m.upper_bound) };
         writeln!(w, "max-p: {} zones meet the minimum bounds ({proof}; the data alone allow {})", m.p, m.data_bound)?;
         if let Some(cut) = &m.cut_short {
             writeln!(w, "max-p: {cut}")?;
         }
     }
     writeln!(w, "value {:.4}   status {status}   {:.2} s", report.value, report.seconds)?;
-    writeln!(w, "SSD {:.4}   R² {:.4}   pairwise {:.4}   medoid {:.4}   contiguous {}", report.ssd, report.r2, report.pairwise, report.medoid, report.contiguous)?;
+    writeln!(
+        w,
+        "SSD {:.4}   R² {:.4}   pairwise {:.4}   medoid {:.4}   contiguous {}",
+        report.ssd, report.r2, report.pairwise, report.medoid, report.contiguous
+    )?;
     for (z, m) in p.zones().iter().enumerate() {
         let mut names: Vec<&str> = m.iter().map(|&u| t.units[u].name.as_str()).collect();
         names.sort();
-        let lead = if args.objective == ObjectiveKind::Medoid { format!(" led by {}", t.units[centres[z]].name) } else { String::new() };
-        writeln!(w, "zone {:>2}: {:>3} municipalities, {:>8.0} residents{lead}: {}", z + 1, m.len(), report.zone_pops[z], names.join(", "))?;
+        let lead = if args.objective == ObjectiveKind::Medoid {
+            format!(" led by {}", t.units[centres[z]].name)
+        } else {
+            String::new()
+        };
+        writeln!(
+            w,
+            "zone {:>2}: {:>3} municipalities, {:>8.0} residents{lead}: {}",
+            z + 1,
+            m.len(),
+            report.zone_pops[z],
+            names.join(", ")
+        )?;
     }
     Ok(())
 }
@@ -1137,6 +1290,10 @@ fn unit_codes(t: &Territory, list: &str, flag: &str) -> Result<Vec<usize>> {
     }
     codes
         .iter()
-        .map(|c| t.find(c).map(|id| id.index()).ok_or_else(|| anyhow::anyhow!("{flag}: no municipality with ISTAT code {c} in {}", t.source)))
+        .map(|c| {
+            t.find(c)
+                .map(|id| id.index())
+                .ok_or_else(|| anyhow::anyhow!("{flag}: no municipality with ISTAT code {c} in {}", t.source))
+        })
         .collect()
 }

@@ -165,7 +165,8 @@ fn draw_bar(s: &Shared) {
     let counted = indicatif::ProgressStyle::with_template("{prefix}: [{bar:30}] {percent:>3}% {elapsed:>4} {wide_msg}")
         .expect("valid template")
         .progress_chars("=> ");
-    let open = indicatif::ProgressStyle::with_template("{prefix}: {spinner} {elapsed:>4} {wide_msg}").expect("valid template");
+    let open =
+        indicatif::ProgressStyle::with_template("{prefix}: {spinner} {elapsed:>4} {wide_msg}").expect("valid template");
     bar.set_prefix(format!("pianura {}", s.command));
     let mut shown: Option<bool> = None;
     let mut next = s.start + QUIET_START;

@@ -197,10 +197,7 @@ impl FeatureMatrix {
         if names.is_empty() {
             return Err(FeatureError::NoFeatures);
         }
-        let idx = names
-            .iter()
-            .map(|n| self.column(n.as_ref()))
-            .collect::<Result<Vec<_>, _>>()?;
+        let idx = names.iter().map(|n| self.column(n.as_ref())).collect::<Result<Vec<_>, _>>()?;
         Ok(FeatureMatrix {
             names: names.iter().map(|n| n.as_ref().to_string()).collect(),
             values: self.values.select(Axis(1), &idx),
@@ -208,10 +205,10 @@ impl FeatureMatrix {
     }
 
     fn column(&self, name: &str) -> Result<usize, FeatureError> {
-        self.names.iter().position(|n| n == name).ok_or_else(|| FeatureError::UnknownFeature {
-            name: name.to_string(),
-            available: self.names.clone(),
-        })
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| FeatureError::UnknownFeature { name: name.to_string(), available: self.names.clone() })
     }
 
     /// [`FeatureMatrix::join_csv_noting`] without its warnings.
@@ -233,7 +230,11 @@ impl FeatureMatrix {
     /// instead of a "no row" per municipality), no row matching the area, a non-numeric,
     /// blank or non-finite value, a column whose standard deviation overflows, a municipality
     /// without a row, a column that is already a feature.
-    pub fn join_csv_noting(&self, path: &Path, territory: &Territory) -> Result<(Self, Vec<FeatureWarning>), FeatureError> {
+    pub fn join_csv_noting(
+        &self,
+        path: &Path,
+        territory: &Territory,
+    ) -> Result<(Self, Vec<FeatureWarning>), FeatureError> {
         let invalid = |problems| TerritoryError::invalid(path, problems);
         let mut table = CsvTable::open(path)?;
         let header_at = Location::Row { line: 1, unit: None };
@@ -263,7 +264,10 @@ impl FeatureMatrix {
         for (line, record) in records {
             let raw = record.get(id_col).unwrap_or("").trim();
             if raw.is_empty() {
-                let name = record.iter().nth(headers.iter().position(|h| h == "name").unwrap_or(usize::MAX)).map(str::to_string);
+                let name = record
+                    .iter()
+                    .nth(headers.iter().position(|h| h == "name").unwrap_or(usize::MAX))
+                    .map(str::to_string);
                 problems.push((Location::Row { line, unit: name }, Problem::EmptyId(id_name.clone())));
                 continue;
             }
@@ -327,8 +331,7 @@ impl FeatureMatrix {
         }
         let mut names = self.names.clone();
         names.extend(cols.iter().map(|(_, h)| h.to_string()));
-        let values = ndarray::concatenate(Axis(1), &[self.values.view(), extra.view()])
-            .expect("same number of rows");
+        let values = ndarray::concatenate(Axis(1), &[self.values.view(), extra.view()]).expect("same number of rows");
         let mut warnings = Vec::new();
         if !outside.is_empty() {
             warnings.push(FeatureWarning::RowsOutsideArea { path: path.to_path_buf(), codes: outside });
@@ -442,15 +445,7 @@ impl FeatureMatrix {
                         argmax = i;
                     }
                 }
-                FeatureSummary {
-                    name: name.clone(),
-                    mean,
-                    sd,
-                    min: col[argmin],
-                    argmin,
-                    max: col[argmax],
-                    argmax,
-                }
+                FeatureSummary { name: name.clone(), mean, sd, min: col[argmin], argmin, max: col[argmax], argmax }
             })
             .collect()
     }
@@ -546,12 +541,20 @@ mod tests {
             array![[1.0, 7.0], [2.0, 1e308], [3.0, 1e308], [4.0, 8.0]],
         );
         let err = m.check_statistics("area.geojson", |row| format!("unit {row}")).unwrap_err();
-        assert!(matches!(&err, FeatureError::Overflow { feature, what: "mean", unit, .. } if feature == "log_pop" && unit == "unit 1"), "{err}");
+        assert!(
+            matches!(&err, FeatureError::Overflow { feature, what: "mean", unit, .. } if feature == "log_pop" && unit == "unit 1"),
+            "{err}"
+        );
         assert!(err.to_string().starts_with("area.geojson: feature `log_pop` cannot be standardized"), "{err}");
         // The deviation alone can overflow too: ±1e200 has mean 0, squares beyond a double.
         let sd = FeatureMatrix::new(vec!["s".into()], array![[1e200], [-1e200]]);
-        assert!(matches!(sd.check_statistics("a", |r| r.to_string()), Err(FeatureError::Overflow { what: "standard deviation", .. })));
-        assert!(FeatureMatrix::new(vec!["a".into()], array![[1e150], [2e150]]).check_statistics("a", |r| r.to_string()).is_ok());
+        assert!(matches!(
+            sd.check_statistics("a", |r| r.to_string()),
+            Err(FeatureError::Overflow { what: "standard deviation", .. })
+        ));
+        assert!(FeatureMatrix::new(vec!["a".into()], array![[1e150], [2e150]])
+            .check_statistics("a", |r| r.to_string())
+            .is_ok());
     }
 
     #[test]

@@ -145,7 +145,13 @@ impl Tally {
 fn two_zone_tally(x: ArrayView2<f64>, p: &Partition, unit: usize, to: usize) -> Tally {
     let from = p.zone_of(unit);
     let cols = x.ncols();
-    let mut t = Tally { p: cols, sums: vec![0.0; 2 * cols], sumsq: vec![0.0; 2], counts: vec![0; 2], norms: vec![0.0; x.nrows()] };
+    let mut t = Tally {
+        p: cols,
+        sums: vec![0.0; 2 * cols],
+        sumsq: vec![0.0; 2],
+        counts: vec![0; 2],
+        norms: vec![0.0; x.nrows()],
+    };
     for (slot, z) in [(0, from), (1, to)] {
         for &u in p.members(z) {
             let row = x.row(u);
@@ -211,11 +217,7 @@ impl MedoidCosts {
     /// Squared Euclidean distances of standardized feature vectors (the default), plus
     /// `travel_weight` × km between the units' points, with each unit's row scaled by
     /// `pop_weights[i]` when given (e.g. population / mean population).
-    pub fn new(
-        x: ArrayView2<f64>,
-        km: Option<(&Array2<f64>, f64)>,
-        pop_weights: Option<&[f64]>,
-    ) -> Self {
+    pub fn new(x: ArrayView2<f64>, km: Option<(&Array2<f64>, f64)>, pop_weights: Option<&[f64]>) -> Self {
         let n = x.nrows();
         let cost = Array2::from_shape_fn((n, n), |(i, j)| {
             let d: f64 = x.row(i).iter().zip(x.row(j)).map(|(a, b)| (a - b) * (a - b)).sum();
@@ -255,11 +257,7 @@ impl Medoid {
 impl Medoid {
     /// Cost with the given centre for each zone (`centres[z]` must be a member of zone `z`).
     pub fn evaluate_with(&self, p: &Partition, centres: &[usize]) -> f64 {
-        p.zones()
-            .iter()
-            .zip(centres)
-            .map(|(m, &c)| m.iter().map(|&i| self.costs.cost[[i, c]]).sum::<f64>())
-            .sum()
+        p.zones().iter().zip(centres).map(|(m, &c)| m.iter().map(|&i| self.costs.cost[[i, c]]).sum::<f64>()).sum()
     }
 }
 

@@ -39,13 +39,28 @@ pub fn render_compare(c: &Comparison, t: &Territory) -> String {
         let _ = write!(
             b,
             r#"<tr><td>{}</td><td class="num">{}</td><td>{}</td><td class="num">{:.3}</td><td class="num">{:.4}</td><td class="num">{:.4}</td><td class="num">{:.1}</td><td class="num">{:.3}</td><td>{}</td><td>{:?}</td><td class="num">{}</td><td class="num">{:.2}</td></tr>"#,
-            esc(&s.name), s.k, s.method, s.ssd, s.r2, s.r2_common, s.pairwise, s.pop_cv, s.contiguous, s.status,
-            s.gap.map_or("–".into(), |g| format!("{:.2} %", 100.0 * g)), s.seconds
+            esc(&s.name),
+            s.k,
+            s.method,
+            s.ssd,
+            s.r2,
+            s.r2_common,
+            s.pairwise,
+            s.pop_cv,
+            s.contiguous,
+            s.status,
+            s.gap.map_or("–".into(), |g| format!("{:.2} %", 100.0 * g)),
+            s.seconds
         );
     }
     b.push_str("</table><p class=\"note\">SSD (own) and R² (own) are measured in each scenario's own feature space, with its features and weights: they compare scenarios only when those agree. R² common is measured on all of the area's features, standardized and unweighted, the same yardstick for every scenario.</p><h2>Zones</h2><div class=\"multiples\">");
     for s in &c.scenarios {
-        let map = canvas.simple_map(t, &s.name, |i| colour(s.labels[&t.units[i].istat] - 1, 0), |i| format!("{} — zone {}", t.units[i].name, s.labels[&t.units[i].istat]));
+        let map = canvas.simple_map(
+            t,
+            &s.name,
+            |i| colour(s.labels[&t.units[i].istat] - 1, 0),
+            |i| format!("{} — zone {}", t.units[i].name, s.labels[&t.units[i].istat]),
+        );
         let _ = write!(b, r#"<div class="card"><b>{}</b>{map}</div>"#, esc(&s.name));
     }
     b.push_str("</div>");
@@ -55,21 +70,45 @@ pub fn render_compare(c: &Comparison, t: &Territory) -> String {
         for s in stable {
             let st = s.stability.as_ref().unwrap();
             let id = format!("{} (stability)", s.name);
-            let map = canvas.simple_map(t, &id, |i| stability_colour(st.unit[&t.units[i].istat]), |i| format!("{}: {:.2}", t.units[i].name, st.unit[&t.units[i].istat]));
-            let zones: Vec<String> = st.zone.iter().enumerate().map(|(z, v)| format!("zone {} {:.2}", z + 1, v)).collect();
-            let _ = write!(b, r#"<div class="card"><b>{}</b> <span class="small">{} runs, noise {}, weights {}</span>{map}<p class="small">Zone survival (Jaccard ≥ {}): {}</p></div>"#,
-                esc(&s.name), st.runs, st.noise, if st.resample_weights { "resampled" } else { "fixed" }, st.survival_threshold, zones.join(", "));
+            let map = canvas.simple_map(
+                t,
+                &id,
+                |i| stability_colour(st.unit[&t.units[i].istat]),
+                |i| format!("{}: {:.2}", t.units[i].name, st.unit[&t.units[i].istat]),
+            );
+            let zones: Vec<String> =
+                st.zone.iter().enumerate().map(|(z, v)| format!("zone {} {:.2}", z + 1, v)).collect();
+            let _ = write!(
+                b,
+                r#"<div class="card"><b>{}</b> <span class="small">{} runs, noise {}, weights {}</span>{map}<p class="small">Zone survival (Jaccard ≥ {}): {}</p></div>"#,
+                esc(&s.name),
+                st.runs,
+                st.noise,
+                if st.resample_weights { "resampled" } else { "fixed" },
+                st.survival_threshold,
+                zones.join(", ")
+            );
         }
         b.push_str("</div>");
     }
     b.push_str("<h2>Distances</h2><table><tr><th>Scenario A</th><th>Scenario B</th><th class=\"num\">Adjusted Rand</th><th class=\"num\">Variation of information</th><th class=\"num\">Municipalities moved</th></tr>");
     for d in &c.distances {
-        let _ = write!(b, r#"<tr><td>{}</td><td>{}</td><td class="num">{:.4}</td><td class="num">{:.4}</td><td class="num">{}</td></tr>"#, esc(&d.a), esc(&d.b), d.ari, d.vi, d.moved);
+        let _ = write!(
+            b,
+            r#"<tr><td>{}</td><td>{}</td><td class="num">{:.4}</td><td class="num">{:.4}</td><td class="num">{}</td></tr>"#,
+            esc(&d.a),
+            esc(&d.b),
+            d.ari,
+            d.vi,
+            d.moved
+        );
     }
     b.push_str("</table><h2>Distance matrices</h2><p class=\"small\">The same distances, rows and columns in scenario order.</p><div>");
     let m = &c.matrix;
     matrix_table(&mut b, "Adjusted Rand index (1 = same zones)", &m.names, |i, j| format!("{:.4}", m.ari[i][j]));
-    matrix_table(&mut b, "Variation of information (nats, 0 = same zones)", &m.names, |i, j| format!("{:.4}", m.vi[i][j]));
+    matrix_table(&mut b, "Variation of information (nats, 0 = same zones)", &m.names, |i, j| {
+        format!("{:.4}", m.vi[i][j])
+    });
     matrix_table(&mut b, "Municipalities moved", &m.names, |i, j| m.moved[i][j].to_string());
     b.push_str("</div>");
     page("pianura — scenario comparison", &b)
@@ -98,16 +137,39 @@ pub fn render_ensemble(s: &Summary, description: &str, balance: f64) -> String {
     let max = s.r2_histogram.iter().map(|b| b.2).max().unwrap_or(1).max(1) as f64;
     let (lo, hi) = (s.r2_histogram.first().map_or(0.0, |b| b.0), s.r2_histogram.last().map_or(1.0, |b| b.1));
     let x = |v: f64| 40.0 + (v - lo) / (hi - lo).max(1e-12) * (w - 60.0);
-    let mut svg = format!(r#"<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Histogram of R²">"#);
+    let mut svg =
+        format!(r#"<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Histogram of R²">"#);
     for (a, bb, c) in &s.r2_histogram {
         let bh = (*c as f64) / max * (h - 50.0);
-        let _ = write!(svg, r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="#56b4e9"><title>{a:.4}–{bb:.4}: {c}</title></rect>"##, x(*a), h - 30.0 - bh, (x(*bb) - x(*a) - 1.0).max(0.5));
+        let _ = write!(
+            svg,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{bh:.1}" fill="#56b4e9"><title>{a:.4}–{bb:.4}: {c}</title></rect>"##,
+            x(*a),
+            h - 30.0 - bh,
+            (x(*bb) - x(*a) - 1.0).max(0.5)
+        );
     }
     let px = x(s.plan_r2);
-    let _ = write!(svg, r##"<line x1="{px:.1}" x2="{px:.1}" y1="10" y2="{:.1}" stroke="#cf222e" stroke-width="2"/><text x="{:.1}" y="20" font-size="11" fill="#cf222e" text-anchor="{}">plan R² {:.4}</text>"##, h - 30.0, if px > w / 2.0 { px - 4.0 } else { px + 4.0 }, if px > w / 2.0 { "end" } else { "start" }, s.plan_r2);
-    let _ = write!(svg, r##"<text x="40" y="{:.1}" font-size="11">{lo:.3}</text><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{hi:.3}</text></svg>"##, h - 12.0, w - 20.0, h - 12.0);
+    let _ = write!(
+        svg,
+        r##"<line x1="{px:.1}" x2="{px:.1}" y1="10" y2="{:.1}" stroke="#cf222e" stroke-width="2"/><text x="{:.1}" y="20" font-size="11" fill="#cf222e" text-anchor="{}">plan R² {:.4}</text>"##,
+        h - 30.0,
+        if px > w / 2.0 { px - 4.0 } else { px + 4.0 },
+        if px > w / 2.0 { "end" } else { "start" },
+        s.plan_r2
+    );
+    let _ = write!(
+        svg,
+        r##"<text x="40" y="{:.1}" font-size="11">{lo:.3}</text><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end">{hi:.3}</text></svg>"##,
+        h - 12.0,
+        w - 20.0,
+        h - 12.0
+    );
     let flag = if s.plan_within_balance {
-        format!(r#"<p class="ok">The plan is within the ±{:.0} % balance bound, like every sample.</p>"#, 100.0 * balance)
+        format!(
+            r#"<p class="ok">The plan is within the ±{:.0} % balance bound, like every sample.</p>"#,
+            100.0 * balance
+        )
     } else {
         format!(
             r#"<p class="warn">The plan is outside the ±{:.0} % balance bound (largest zone population deviation {:.1} %), while every sample is within it: its percentiles compare it with better-balanced plans.</p>"#,
@@ -117,8 +179,17 @@ pub fn render_ensemble(s: &Summary, description: &str, balance: f64) -> String {
     };
     let body = format!(
         r#"<h1>Random contiguous plans</h1><p class="sub">{}</p>{flag}<div class="kpi"><div><b>{}</b>samples</div><div><b>{:.1}</b>R² percentile of the plan</div><div><b>{:.1}</b>imbalance percentile of the plan</div></div><div class="card">{svg}</div><p class="small">R² of the samples: min {:.4}, 5 % {:.4}, median {:.4}, 95 % {:.4}, max {:.4}. The plan: R² {:.4}, largest zone population deviation {:.1} %.</p>"#,
-        esc(description), s.samples, s.r2_percentile, s.imbalance_percentile,
-        s.r2_quantiles[0], s.r2_quantiles[1], s.r2_quantiles[2], s.r2_quantiles[3], s.r2_quantiles[4], s.plan_r2, 100.0 * s.plan_imbalance
+        esc(description),
+        s.samples,
+        s.r2_percentile,
+        s.imbalance_percentile,
+        s.r2_quantiles[0],
+        s.r2_quantiles[1],
+        s.r2_quantiles[2],
+        s.r2_quantiles[3],
+        s.r2_quantiles[4],
+        s.plan_r2,
+        100.0 * s.plan_imbalance
     );
     page("pianura — random plans", &body)
 }

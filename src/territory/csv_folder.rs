@@ -24,13 +24,7 @@ pub(super) fn load(folder: &Path) -> Result<Territory, TerritoryError> {
     let edges = read_edges(&folder.join("edges.csv"), &units)?;
     // Areas and borders are given; the projection only draws the points on maps.
     let projection = Projection::for_points(units.iter().filter_map(|u| u.point));
-    Ok(Territory {
-        source: folder.display().to_string(),
-        units,
-        shapes: Shapes::Edges(edges),
-        attributes,
-        projection,
-    })
+    Ok(Territory { source: folder.display().to_string(), units, shapes: Shapes::Edges(edges), attributes, projection })
 }
 
 /// The id of a cell, or the problem with it: blank, or a decimal number (`17001.0`).
@@ -55,8 +49,7 @@ fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), Territ
     let id_col = table.require(&["istat", "id"])?;
     let id_name = table.headers[id_col].clone();
     let col = |names: &[&str]| table.column(names);
-    let (name_col, district_col, pop_col) =
-        (col(&["name"]), col(&["district"]), col(&["pop", "pop_2023"]));
+    let (name_col, district_col, pop_col) = (col(&["name"]), col(&["district"]), col(&["pop", "pop_2023"]));
     let (area_col, lon_col, lat_col) = (col(&["area_km2"]), col(&["lon"]), col(&["lat"]));
     let half = match (lon_col, lat_col) {
         (Some(_), None) => Some(Problem::HalfPoint { given: "lon", missing: "lat" }),
@@ -136,11 +129,8 @@ fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), Territ
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
-    let attributes = feature_cols
-        .into_iter()
-        .zip(values)
-        .map(|((_, name), values)| Attribute { name, values })
-        .collect();
+    let attributes =
+        feature_cols.into_iter().zip(values).map(|((_, name), values)| Attribute { name, values }).collect();
     Ok((units, attributes))
 }
 
@@ -151,8 +141,7 @@ fn read_edges(path: &Path, units: &[Municipality]) -> Result<Vec<GivenEdge>, Ter
     let b_col = table.require(&["b", "id_b"])?;
     let (a_name, b_name) = (table.headers[a_col].clone(), table.headers[b_col].clone());
     let len_col = table.column(&["border_m"]);
-    let index: HashMap<&str, u32> =
-        units.iter().enumerate().map(|(i, u)| (u.istat.as_str(), i as u32)).collect();
+    let index: HashMap<&str, u32> = units.iter().enumerate().map(|(i, u)| (u.istat.as_str(), i as u32)).collect();
 
     let mut problems = Vec::new();
     let mut edges: BTreeMap<(MunicipalityId, MunicipalityId), (Option<f64>, u64)> = BTreeMap::new();

@@ -76,10 +76,8 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Territory, TerritoryErr
     }
 
     let empty = Map::new();
-    let props: Vec<&Map<String, Value>> = features
-        .iter()
-        .map(|f| f.get("properties").and_then(Value::as_object).unwrap_or(&empty))
-        .collect();
+    let props: Vec<&Map<String, Value>> =
+        features.iter().map(|f| f.get("properties").and_then(Value::as_object).unwrap_or(&empty)).collect();
     let columns = feature_columns(&props);
 
     let mut problems = Vec::new();
@@ -149,7 +147,9 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Territory, TerritoryErr
     // Population in every feature or in none.
     let with_pop = read.iter().filter(|r| r.pop_given).count();
     if with_pop > 0 && with_pop < read.len() {
-        let field = props.iter().find_map(|p| ["pop_2023", "pop"].into_iter().find(|k| p.get(*k).is_some_and(|v| !v.is_null())));
+        let field = props
+            .iter()
+            .find_map(|p| ["pop_2023", "pop"].into_iter().find(|k| p.get(*k).is_some_and(|v| !v.is_null())));
         for r in read.iter().filter(|r| !r.pop_given) {
             let p = Problem::MissingField { field: field.unwrap_or("pop").to_string(), others: with_pop };
             problems.push((r.at.clone(), p));
@@ -166,12 +166,8 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Territory, TerritoryErr
             }
         }
     }
-    let sound: Vec<MultiPolygon<f64>> = read
-        .iter()
-        .zip(&swapped)
-        .filter(|(_, &s)| !s)
-        .filter_map(|(r, _)| r.polygon.clone())
-        .collect();
+    let sound: Vec<MultiPolygon<f64>> =
+        read.iter().zip(&swapped).filter(|(_, &s)| !s).filter_map(|(r, _)| r.polygon.clone()).collect();
     let projection = Projection::for_area(&sound).unwrap_or(Projection::UTM32N);
 
     let mut units = Vec::with_capacity(read.len());
@@ -230,8 +226,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Territory, TerritoryErr
         });
         return Err(TerritoryError::invalid(path, problems));
     }
-    let attributes =
-        columns.into_iter().zip(values).map(|(name, values)| Attribute { name, values }).collect();
+    let attributes = columns.into_iter().zip(values).map(|(name, values)| Attribute { name, values }).collect();
     Ok(Territory {
         source: path.display().to_string(),
         units,
@@ -432,11 +427,8 @@ fn utf8_error(path: &Path, body: &[u8], bom: usize) -> TerritoryError {
         }
         let near = String::from_utf8_lossy(&body[from..to]).into_owned();
         let before = &body[..open];
-        let column = before
-            .iter()
-            .rposition(|b| !b.is_ascii_whitespace())
-            .filter(|&p| before[p] == b':')
-            .and_then(|p| {
+        let column =
+            before.iter().rposition(|b| !b.is_ascii_whitespace()).filter(|&p| before[p] == b':').and_then(|p| {
                 let end = before[..p].iter().rposition(|&b| b == b'"')?;
                 let start = before[..end].iter().rposition(|&b| b == b'"')? + 1;
                 Some(String::from_utf8_lossy(&before[start..end]).into_owned())
@@ -500,7 +492,8 @@ mod nonstandard {
             } else if let Some(t) = ["NaN", "Infinity", "-Infinity"].iter().find(|t| b[i..].starts_with(t.as_bytes())) {
                 Some(t.len())
             } else if c == b'-' || c.is_ascii_digit() {
-                let len = b[i..].iter().position(|x| !(x.is_ascii_digit() || b"+-.eE".contains(x))).unwrap_or(b.len() - i);
+                let len =
+                    b[i..].iter().position(|x| !(x.is_ascii_digit() || b"+-.eE".contains(x))).unwrap_or(b.len() - i);
                 let token = &text[i..i + len];
                 let big = (token.contains(['e', 'E']) || len > 300) && token.parse::<f64>().is_ok_and(f64::is_infinite);
                 if !big {
@@ -684,9 +677,8 @@ fn geometry_of(feature: &Value) -> Result<MultiPolygon<f64>, Vec<Problem>> {
 /// points. Out-of-range coordinates are counted into `outside` (one problem per feature, naming
 /// the first), so a projected file gives one line per feature, not one per vertex.
 fn ring_of(raw: &Value, ring: &str, tally: &mut Tally) -> Result<Vec<Coord<f64>>, Problem> {
-    let positions = raw
-        .as_array()
-        .ok_or_else(|| Problem::InvalidPolygon(format!("{ring} is not an array of positions")))?;
+    let positions =
+        raw.as_array().ok_or_else(|| Problem::InvalidPolygon(format!("{ring} is not an array of positions")))?;
     let mut coords = Vec::with_capacity(positions.len());
     for (i, pos) in positions.iter().enumerate() {
         let xy = pos.as_array().filter(|a| a.len() >= 2).and_then(|a| Some((num_of(&a[0])?, num_of(&a[1])?)));
@@ -718,13 +710,8 @@ fn check_ring(coords: &[Coord<f64>], ring: &str, tally: &mut Tally) -> Result<()
             match outside {
                 Some(Problem::OutsideWgs84 { count, .. }) => *count += 1,
                 _ => {
-                    *outside = Some(Problem::OutsideWgs84 {
-                        count: 1,
-                        ring: ring.to_string(),
-                        point,
-                        lon: c.x,
-                        lat: c.y,
-                    })
+                    *outside =
+                        Some(Problem::OutsideWgs84 { count: 1, ring: ring.to_string(), point, lon: c.x, lat: c.y })
                 }
             }
         }
@@ -777,7 +764,10 @@ mod tests {
         let err = check_ring(&nan, "exterior ring", &mut outside).unwrap_err().to_string();
         assert_eq!(err, "exterior ring, point 2: coordinate (NaN, 45) is not finite");
         let inf = coords(&[(10.0, 45.0), (10.1, f64::INFINITY), (10.1, 45.1), (10.0, 45.0)]);
-        assert!(matches!(check_ring(&inf, "exterior ring", &mut outside), Err(Problem::NonFiniteCoordinate { point: 2, .. })));
+        assert!(matches!(
+            check_ring(&inf, "exterior ring", &mut outside),
+            Err(Problem::NonFiniteCoordinate { point: 2, .. })
+        ));
         assert_eq!((&outside.outside, outside.unswappable), (&None, false));
     }
 

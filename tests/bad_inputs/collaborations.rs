@@ -15,7 +15,10 @@ const HEADER: &str = "name,function,members\n";
 
 #[test]
 fn member_listed_twice() {
-    fails(&format!("{HEADER}Unione Bassa,ict,017103 017122 17103\n"), &["row 2 (Unione Bassa)", "017103 Manerbio is listed twice"]);
+    fails(
+        &format!("{HEADER}Unione Bassa,ict,017103 017122 17103\n"),
+        &["row 2 (Unione Bassa)", "017103 Manerbio is listed twice"],
+    );
 }
 
 #[test]
@@ -36,7 +39,10 @@ fn all_counts_for_every_function() {
 
 #[test]
 fn unknown_function() {
-    fails(&format!("{HEADER}Unione A,polizia,017103 017122\n"), &["row 2 (Unione A)", "unknown function `polizia`", "polizia_locale"]);
+    fails(
+        &format!("{HEADER}Unione A,polizia,017103 017122\n"),
+        &["row 2 (Unione A)", "unknown function `polizia`", "polizia_locale"],
+    );
 }
 
 #[test]
@@ -56,7 +62,10 @@ fn one_member() {
 
 #[test]
 fn duplicate_name_for_one_function() {
-    fails(&format!("{HEADER}Unione A,ict,017103 017122\nUnione A,ict,017137 017004\n"), &["row 3 (Unione A)", "listed twice for function ict", "row 2"]);
+    fails(
+        &format!("{HEADER}Unione A,ict,017103 017122\nUnione A,ict,017137 017004\n"),
+        &["row 3 (Unione A)", "listed twice for function ict", "row 2"],
+    );
 }
 
 #[test]
@@ -66,7 +75,10 @@ fn unknown_code() {
 
 #[test]
 fn code_written_as_a_float() {
-    fails(&format!("{HEADER}Unione A,ict,17103.0 17122.0\n"), &["row 2 (Unione A)", "17103.0 is not a municipality", "17122.0"]);
+    fails(
+        &format!("{HEADER}Unione A,ict,17103.0 17122.0\n"),
+        &["row 2 (Unione A)", "17103.0 is not a municipality", "17122.0"],
+    );
 }
 
 #[test]
@@ -88,6 +100,11 @@ fn a_row_with_too_many_cells() {
 fn every_problem_is_listed() {
     fails(
         &format!("{HEADER}Unione A,ict,017103 999999\nUnione B,teleport,017122 017137\nUnione C,ict,017004\n"),
-        &["unions.csv: 3 problems", "row 2 (Unione A): 999999", "row 3 (Unione B): unknown function `teleport`", "row 4 (Unione C): one member"],
+        &[
+            "unions.csv: 3 problems",
+            "row 2 (Unione A): 999999",
+            "row 3 (Unione B): unknown function `teleport`",
+            "row 4 (Unione C): one member",
+        ],
     );
 }

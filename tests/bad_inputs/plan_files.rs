@@ -22,7 +22,10 @@ fn plan(zone: impl Fn(&str) -> Option<String>) -> String {
 fn fails(bytes: impl AsRef<[u8]>, culprits: &[&str]) -> String {
     let sb = Sandbox::new();
     let p = sb.write("plan.json", bytes);
-    sb.fails(&["ensemble", "--k", "3", "--samples", "10", "--plan", &p, "--out", "prev"], &[&["plan.json"], culprits].concat())
+    sb.fails(
+        &["ensemble", "--k", "3", "--samples", "10", "--plan", &p, "--out", "prev"],
+        &[&["plan.json"], culprits].concat(),
+    )
 }
 
 /// Every municipality in zone `z` (JSON text).
@@ -32,17 +35,26 @@ fn all_in_zone(z: &str) -> impl Fn(&str) -> Option<String> + '_ {
 
 #[test]
 fn bare_nan() {
-    fails(plan(|c| Some(if c == "017103" { "NaN".into() } else { "1".into() })), &["not JSON", "`NaN` is not a JSON value", "\"017103\": NaN"]);
+    fails(
+        plan(|c| Some(if c == "017103" { "NaN".into() } else { "1".into() })),
+        &["not JSON", "`NaN` is not a JSON value", "\"017103\": NaN"],
+    );
 }
 
 #[test]
 fn bare_infinity() {
-    fails(plan(|c| Some(if c == "017122" { "-Infinity".into() } else { "1".into() })), &["not JSON", "Infinity", "\"017122\""]);
+    fails(
+        plan(|c| Some(if c == "017122" { "-Infinity".into() } else { "1".into() })),
+        &["not JSON", "Infinity", "\"017122\""],
+    );
 }
 
 #[test]
 fn number_out_of_range() {
-    fails(plan(|c| Some(if c == "017122" { "1e999".into() } else { "1".into() })), &["not JSON", "out of range", "\"017122\": 1e999"]);
+    fails(
+        plan(|c| Some(if c == "017122" { "1e999".into() } else { "1".into() })),
+        &["not JSON", "out of range", "\"017122\": 1e999"],
+    );
 }
 
 #[test]
@@ -67,12 +79,18 @@ fn top_level_array() {
 
 #[test]
 fn labels_not_numbers() {
-    fails(plan(|c| Some(if c == "017103" { "\"2\"".into() } else { "1".into() })), &["017103: zone number must be a number, found the string \"2\""]);
+    fails(
+        plan(|c| Some(if c == "017103" { "\"2\"".into() } else { "1".into() })),
+        &["017103: zone number must be a number, found the string \"2\""],
+    );
 }
 
 #[test]
 fn label_null() {
-    fails(plan(|c| Some(if c == "017103" { "null".into() } else { "1".into() })), &["017103: zone number must be a number, found null"]);
+    fails(
+        plan(|c| Some(if c == "017103" { "null".into() } else { "1".into() })),
+        &["017103: zone number must be a number, found null"],
+    );
 }
 
 #[test]
@@ -82,7 +100,10 @@ fn negative_zone_number() {
 
 #[test]
 fn fractional_zone_number() {
-    fails(plan(|c| Some(if c == "017103" { "1.5".into() } else { "1".into() })), &["017103: fractional zone number 1.5"]);
+    fails(
+        plan(|c| Some(if c == "017103" { "1.5".into() } else { "1".into() })),
+        &["017103: fractional zone number 1.5"],
+    );
 }
 
 #[test]
@@ -93,7 +114,14 @@ fn code_listed_twice() {
 
 #[test]
 fn every_bad_label_is_listed() {
-    let text = plan(|c| Some(match c { "017103" => "-1".into(), "017122" => "2.5".into(), "017137" => "\"x\"".into(), _ => "1".into() }));
+    let text = plan(|c| {
+        Some(match c {
+            "017103" => "-1".into(),
+            "017122" => "2.5".into(),
+            "017137" => "\"x\"".into(),
+            _ => "1".into(),
+        })
+    });
     fails(text, &["3 problems", "017103: negative", "017122: fractional", "017137: zone number must be a number"]);
 }
 
@@ -105,7 +133,10 @@ fn code_not_in_the_area() {
 
 #[test]
 fn missing_codes() {
-    fails(plan(|c| (c != "017103" && c != "017122").then(|| "1".into())), &["017103 Manerbio has no zone", "017122 Offlaga has no zone"]);
+    fails(
+        plan(|c| (c != "017103" && c != "017122").then(|| "1".into())),
+        &["017103 Manerbio has no zone", "017122 Offlaga has no zone"],
+    );
 }
 
 #[test]
@@ -116,7 +147,13 @@ fn wrong_k() {
 #[test]
 fn discontiguous_zone() {
     // Acquafredda (east) and Orzinuovi (west) alone in zone 1, Manerbio in zone 3.
-    let text = plan(|c| Some(match c { "017001" | "017125" => "1".into(), "017103" => "3".into(), _ => "2".into() }));
+    let text = plan(|c| {
+        Some(match c {
+            "017001" | "017125" => "1".into(),
+            "017103" => "3".into(),
+            _ => "2".into(),
+        })
+    });
     fails(text, &["zone 1 is not contiguous", "2 pieces"]);
 }
 

@@ -53,7 +53,10 @@ fn time_limit_zero() {
 
 #[test]
 fn all_zero_weights_with_a_feature_list() {
-    fails(&second("k = 3\nfeatures = [\"growth\", \"log_pop\"]\nweights = { growth = 0.0, log_pop = 0.0 }"), &["scenario `bad` (#2)", "`weights`", "every feature weighs 0"]);
+    fails(
+        &second("k = 3\nfeatures = [\"growth\", \"log_pop\"]\nweights = { growth = 0.0, log_pop = 0.0 }"),
+        &["scenario `bad` (#2)", "`weights`", "every feature weighs 0"],
+    );
 }
 
 #[test]
@@ -66,12 +69,18 @@ fn all_zero_weights_on_every_feature() {
 
 #[test]
 fn feature_listed_twice() {
-    fails(&second("k = 3\nfeatures = [\"growth\", \"log_pop\", \"growth\"]"), &["scenario `bad` (#2)", "`features[2]`", "twice"]);
+    fails(
+        &second("k = 3\nfeatures = [\"growth\", \"log_pop\", \"growth\"]"),
+        &["scenario `bad` (#2)", "`features[2]`", "twice"],
+    );
 }
 
 #[test]
 fn weight_of_1e308() {
-    fails(&second("k = 3\nweights = { log_density = 1e308 }"), &["scenario `bad` (#2)", "`weights.log_density`", "1e308"]);
+    fails(
+        &second("k = 3\nweights = { log_density = 1e308 }"),
+        &["scenario `bad` (#2)", "`weights.log_density`", "1e308"],
+    );
 }
 
 #[test]
@@ -96,7 +105,10 @@ fn weight_for_an_unknown_feature() {
 
 #[test]
 fn weight_for_a_feature_the_scenario_leaves_out() {
-    fails(&second("k = 3\nfeatures = [\"growth\"]\nweights = { log_pop = 2.0 }"), &["scenario `bad` (#2)", "`weights.log_pop`", "this scenario's features"]);
+    fails(
+        &second("k = 3\nfeatures = [\"growth\"]\nweights = { log_pop = 2.0 }"),
+        &["scenario `bad` (#2)", "`weights.log_pop`", "this scenario's features"],
+    );
 }
 
 #[test]
@@ -121,7 +133,10 @@ fn k_missing() {
 
 #[test]
 fn min_pop_above_max_pop() {
-    fails(&second("k = 3\nmin_pop = 50000.0\nmax_pop = 40000.0"), &["scenario `bad` (#2)", "`min_pop`", "50000", "40000"]);
+    fails(
+        &second("k = 3\nmin_pop = 50000.0\nmax_pop = 40000.0"),
+        &["scenario `bad` (#2)", "`min_pop`", "50000", "40000"],
+    );
 }
 
 #[test]
@@ -141,12 +156,18 @@ fn max_units_too_few_for_the_area() {
 
 #[test]
 fn min_units_above_max_units() {
-    fails(&second("k = 3\nmin_units = 9\nmax_units = 3"), &["scenario `bad` (#2)", "`min_units`", "9 exceeds max_units 3"]);
+    fails(
+        &second("k = 3\nmin_units = 9\nmax_units = 3"),
+        &["scenario `bad` (#2)", "`min_units`", "9 exceeds max_units 3"],
+    );
 }
 
 #[test]
 fn duplicate_scenario_names() {
-    fails("[[scenario]]\nname = \"twin\"\nk = 3\n\n[[scenario]]\nname = \"twin\"\nk = 4\n", &["scenario `twin` (#2)", "`name`", "used twice", "#1"]);
+    fails(
+        "[[scenario]]\nname = \"twin\"\nk = 3\n\n[[scenario]]\nname = \"twin\"\nk = 4\n",
+        &["scenario `twin` (#2)", "`name`", "used twice", "#1"],
+    );
 }
 
 #[test]

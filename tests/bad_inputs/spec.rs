@@ -31,13 +31,21 @@ fn ict(together: &str, apart: &str) -> String {
 
 #[test]
 fn k_as_a_word_says_what_k_may_be() {
-    let e = fails(UT_ZONES, "zones = { k = \"four\", min_pop = 30000 }", &["[functions.ufficio_tecnico]", "a whole number ≥ 1", "[lo, hi]"]);
+    let e = fails(
+        UT_ZONES,
+        "zones = { k = \"four\", min_pop = 30000 }",
+        &["[functions.ufficio_tecnico]", "a whole number ≥ 1", "[lo, hi]"],
+    );
     assert!(!e.contains("untagged"), "{e}");
 }
 
 #[test]
 fn k_negative_says_what_k_may_be() {
-    fails(UT_ZONES, "zones = { k = -3, min_pop = 30000 }", &["[functions.ufficio_tecnico]", "-3", "a whole number ≥ 1"]);
+    fails(
+        UT_ZONES,
+        "zones = { k = -3, min_pop = 30000 }",
+        &["[functions.ufficio_tecnico]", "-3", "a whole number ≥ 1"],
+    );
 }
 
 #[test]
@@ -62,42 +70,74 @@ fn k_range_inverted() {
 
 #[test]
 fn k_above_the_municipalities() {
-    fails(UT_ZONES, "zones = { k = 43, min_pop = 30000 }", &["functions.ufficio_tecnico.zones.k", "43", "42 municipalities"]);
+    fails(
+        UT_ZONES,
+        "zones = { k = 43, min_pop = 30000 }",
+        &["functions.ufficio_tecnico.zones.k", "43", "42 municipalities"],
+    );
 }
 
 #[test]
 fn all_zero_weights() {
-    fails(UT_WEIGHTS, "log_pop = 0.0, log_density = 0.0, share_65plus = 0.0, share_under15 = 0.0, growth = 0.0", &["functions.ufficio_tecnico.weights", "every feature weighs 0"]);
+    fails(
+        UT_WEIGHTS,
+        "log_pop = 0.0, log_density = 0.0, share_65plus = 0.0, share_under15 = 0.0, growth = 0.0",
+        &["functions.ufficio_tecnico.weights", "every feature weighs 0"],
+    );
 }
 
 #[test]
 fn weight_of_1e308() {
-    fails(UT_WEIGHTS, "log_pop = 1e308, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5", &["functions.ufficio_tecnico.weights.log_pop", "1e308", "largest weight"]);
+    fails(
+        UT_WEIGHTS,
+        "log_pop = 1e308, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
+        &["functions.ufficio_tecnico.weights.log_pop", "1e308", "largest weight"],
+    );
 }
 
 #[test]
 fn weight_negative() {
-    fails(UT_WEIGHTS, "log_pop = -1.0, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5", &["functions.ufficio_tecnico.weights.log_pop", "-1"]);
+    fails(
+        UT_WEIGHTS,
+        "log_pop = -1.0, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
+        &["functions.ufficio_tecnico.weights.log_pop", "-1"],
+    );
 }
 
 #[test]
 fn weight_nan() {
-    fails(UT_WEIGHTS, "log_pop = nan, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5", &["functions.ufficio_tecnico.weights.log_pop", "NaN"]);
+    fails(
+        UT_WEIGHTS,
+        "log_pop = nan, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
+        &["functions.ufficio_tecnico.weights.log_pop", "NaN"],
+    );
 }
 
 #[test]
 fn weight_infinite() {
-    fails(UT_WEIGHTS, "log_pop = inf, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5", &["functions.ufficio_tecnico.weights.log_pop", "inf"]);
+    fails(
+        UT_WEIGHTS,
+        "log_pop = inf, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
+        &["functions.ufficio_tecnico.weights.log_pop", "inf"],
+    );
 }
 
 #[test]
 fn weight_as_a_string() {
-    fails(UT_WEIGHTS, "log_pop = \"1\", log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5", &["[functions.ufficio_tecnico]", "log_pop"]);
+    fails(
+        UT_WEIGHTS,
+        "log_pop = \"1\", log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
+        &["[functions.ufficio_tecnico]", "log_pop"],
+    );
 }
 
 #[test]
 fn weight_for_a_feature_not_compared() {
-    fails(UT_WEIGHTS, "income = 1.0, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5", &["functions.ufficio_tecnico.weights", "income"]);
+    fails(
+        UT_WEIGHTS,
+        "income = 1.0, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
+        &["functions.ufficio_tecnico.weights", "income"],
+    );
 }
 
 #[test]
@@ -112,7 +152,11 @@ fn unknown_feature() {
 
 #[test]
 fn no_feature() {
-    fails("features = [\"log_pop\", \"log_density\", \"share_65plus\", \"share_under15\", \"growth\"]", "features = []", &["area.features", "no feature"]);
+    fails(
+        "features = [\"log_pop\", \"log_density\", \"share_65plus\", \"share_under15\", \"growth\"]",
+        "features = []",
+        &["area.features", "no feature"],
+    );
 }
 
 #[test]
@@ -137,12 +181,20 @@ fn keep_together_one_member() {
 
 #[test]
 fn keep_together_member_twice() {
-    fails(ICT_TOGETHER, &ict("[[\"017103\", \"17103\", \"017122\"]]", "[]"), &["functions.ict.keep_together[0]", "017103 Manerbio", "twice"]);
+    fails(
+        ICT_TOGETHER,
+        &ict("[[\"017103\", \"17103\", \"017122\"]]", "[]"),
+        &["functions.ict.keep_together[0]", "017103 Manerbio", "twice"],
+    );
 }
 
 #[test]
 fn keep_together_groups_overlap() {
-    fails(ICT_TOGETHER, &ict("[[\"017103\", \"017122\"], [\"017122\", \"017137\"]]", "[]"), &["functions.ict.keep_together[1]", "017122 Offlaga", "keep_together[0]"]);
+    fails(
+        ICT_TOGETHER,
+        &ict("[[\"017103\", \"017122\"], [\"017122\", \"017137\"]]", "[]"),
+        &["functions.ict.keep_together[1]", "017122 Offlaga", "keep_together[0]"],
+    );
 }
 
 #[test]
@@ -152,7 +204,11 @@ fn keep_together_unknown_code() {
 
 #[test]
 fn keep_apart_same_municipality() {
-    fails(ICT_TOGETHER, &ict("[]", "[[\"017103\", \"17103\"]]"), &["functions.ict.keep_apart[0]", "017103 Manerbio", "itself"]);
+    fails(
+        ICT_TOGETHER,
+        &ict("[]", "[[\"017103\", \"17103\"]]"),
+        &["functions.ict.keep_apart[0]", "017103 Manerbio", "itself"],
+    );
 }
 
 #[test]
@@ -162,18 +218,30 @@ fn keep_apart_unknown_code() {
 
 #[test]
 fn keep_apart_pair_listed_twice() {
-    fails(ICT_TOGETHER, &ict("[]", "[[\"017103\", \"017122\"], [\"017122\", \"017103\"]]"), &["functions.ict.keep_apart[1]", "keep_apart[0]"]);
+    fails(
+        ICT_TOGETHER,
+        &ict("[]", "[[\"017103\", \"017122\"], [\"017122\", \"017103\"]]"),
+        &["functions.ict.keep_apart[1]", "keep_apart[0]"],
+    );
 }
 
 #[test]
 fn keep_apart_pair_kept_together() {
-    fails(ICT_TOGETHER, &ict("[[\"017103\", \"017122\"]]", "[[\"017122\", \"017103\"]]"), &["functions.ict.keep_apart[0]", "keep_together[0]", "017103 Manerbio"]);
+    fails(
+        ICT_TOGETHER,
+        &ict("[[\"017103\", \"017122\"]]", "[[\"017122\", \"017103\"]]"),
+        &["functions.ict.keep_apart[0]", "keep_together[0]", "017103 Manerbio"],
+    );
 }
 
 #[test]
 fn keep_apart_of_three_codes() {
     // serde's [String; 2] alone took the first two codes and planned on.
-    fails(ICT_TOGETHER, &ict("[]", "[[\"017103\", \"017122\", \"017137\"]]"), &["[functions.ict]", "keep_apart[0] has 3 code(s)", "017137"]);
+    fails(
+        ICT_TOGETHER,
+        &ict("[]", "[[\"017103\", \"017122\", \"017137\"]]"),
+        &["[functions.ict]", "keep_apart[0] has 3 code(s)", "017137"],
+    );
 }
 
 #[test]
@@ -228,7 +296,11 @@ fn solver_unknown_key() {
 
 #[test]
 fn zone_min_pop_above_max_pop() {
-    fails(UT_ZONES, "zones = { k = 4, min_pop = 30000, max_pop = 20000 }", &["functions.ufficio_tecnico.zones.min_pop", "30000", "20000"]);
+    fails(
+        UT_ZONES,
+        "zones = { k = 4, min_pop = 30000, max_pop = 20000 }",
+        &["functions.ufficio_tecnico.zones.min_pop", "30000", "20000"],
+    );
 }
 
 #[test]
@@ -238,7 +310,11 @@ fn group_min_pop_nan() {
 
 #[test]
 fn group_max_km_nan() {
-    fails("max_km = 15.0, compactness = 0.05 }", "max_km = nan, compactness = 0.05 }", &["functions.ufficio_tecnico.groups.max_km", "NaN"]);
+    fails(
+        "max_km = 15.0, compactness = 0.05 }",
+        "max_km = nan, compactness = 0.05 }",
+        &["functions.ufficio_tecnico.groups.max_km", "NaN"],
+    );
 }
 
 #[test]
@@ -254,9 +330,21 @@ fn group_units_inverted() {
 #[test]
 fn every_problem_is_listed() {
     let sb = Sandbox::new();
-    let text = DEFAULT.replacen("time_limit = 120.0", "time_limit = 0.0", 1).replacen("k = 4", "k = 0", 1).replacen("max_km = 15.0", "max_km = -2.0", 1);
+    let text = DEFAULT.replacen("time_limit = 120.0", "time_limit = 0.0", 1).replacen("k = 4", "k = 0", 1).replacen(
+        "max_km = 15.0",
+        "max_km = -2.0",
+        1,
+    );
     let s = sb.write("spec.toml", text);
-    sb.fails(&["plan", "--spec", &s, "--out", "prev"], &["spec.toml: 3 problems", "`solver.time_limit`", "`functions.ufficio_tecnico.zones.k`", "`functions.ufficio_tecnico.groups.max_km`"]);
+    sb.fails(
+        &["plan", "--spec", &s, "--out", "prev"],
+        &[
+            "spec.toml: 3 problems",
+            "`solver.time_limit`",
+            "`functions.ufficio_tecnico.zones.k`",
+            "`functions.ufficio_tecnico.groups.max_km`",
+        ],
+    );
 }
 
 #[test]
@@ -272,5 +360,8 @@ fn population_bounds_on_an_area_without_population() {
         p.remove("pop_2023");
     }
     let area = sb.write("nopop.geojson", v.to_string());
-    sb.fails(&["plan", "--area", &area, "--out", "prev"], &["functions.ict.zones.min_pop", "no population for 42 of its 42", "017001 Acquafredda", "groups.max_pop"]);
+    sb.fails(
+        &["plan", "--area", &area, "--out", "prev"],
+        &["functions.ict.zones.min_pop", "no population for 42 of its 42", "017001 Acquafredda", "groups.max_pop"],
+    );
 }

@@ -92,16 +92,28 @@ pub fn grid(rows: usize, cols: usize) -> pianura::solve::Instance {
         .map(|i| {
             let (r, c) = (i / cols, i % cols);
             let mut v = Vec::new();
-            if r > 0 { v.push(i - cols); }
-            if c > 0 { v.push(i - 1); }
-            if c + 1 < cols { v.push(i + 1); }
-            if r + 1 < rows { v.push(i + cols); }
+            if r > 0 {
+                v.push(i - cols);
+            }
+            if c > 0 {
+                v.push(i - 1);
+            }
+            if c + 1 < cols {
+                v.push(i + 1);
+            }
+            if r + 1 < rows {
+                v.push(i + cols);
+            }
             v
         })
         .collect();
     let raw = ndarray::Array2::from_shape_fn((n, 2), |(i, j)| {
         let t = i as f64;
-        if j == 0 { (1.3 * t).sin() } else { (0.7 * t * t).cos() }
+        if j == 0 {
+            (1.3 * t).sin()
+        } else {
+            (0.7 * t * t).cos()
+        }
     });
     let names = (0..n).map(|i| format!("cell{i}")).collect();
     let x = pianura::features::FeatureMatrix::new(vec!["a".into(), "b".into()], raw).standardized();
@@ -111,7 +123,10 @@ pub fn grid(rows: usize, cols: usize) -> pianura::solve::Instance {
 
 /// Every partition of the instance into `k` contiguous zones meeting `cons` (brute force over
 /// canonical labelings: unit 0 in zone 0, each new zone opened by its lowest unit).
-pub fn all_partitions(inst: &pianura::solve::Instance, cons: &pianura::solve::Constraints) -> Vec<pianura::partition::Partition> {
+pub fn all_partitions(
+    inst: &pianura::solve::Instance,
+    cons: &pianura::solve::Constraints,
+) -> Vec<pianura::partition::Partition> {
     let n = inst.n();
     let k = cons.k;
     let mut out = Vec::new();
@@ -180,6 +195,7 @@ pub fn meets(inst: &pianura::solve::Instance, cons: &pianura::solve::Constraints
     }
     let together = cons.must_link.iter().all(|g| g.iter().all(|&u| labels[u] == labels[g[0]]));
     let apart = cons.cannot_link.iter().all(|&(a, b)| labels[a] != labels[b]);
-    let centres = cons.centres.iter().enumerate().all(|(i, &a)| cons.centres[i + 1..].iter().all(|&b| labels[a] != labels[b]));
+    let centres =
+        cons.centres.iter().enumerate().all(|(i, &a)| cons.centres[i + 1..].iter().all(|&b| labels[a] != labels[b]));
     together && apart && centres
 }

@@ -213,7 +213,8 @@ fn build(inst: &Instance, cons: &Constraints, allowed: &[Vec<bool>]) -> Result<(
             }
         }
     }
-    let mut model = pb.try_optimise(Sense::Minimise).map_err(|e| SolveError::Solver(format!("building the model: {e:?}")))?;
+    let mut model =
+        pb.try_optimise(Sense::Minimise).map_err(|e| SolveError::Solver(format!("building the model: {e:?}")))?;
     model.make_quiet();
     model.set_option("presolve", "off");
     model.set_option("solver", "simplex");
@@ -426,7 +427,8 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
                 root_bound = result.objective;
                 // Reduced-cost fixing: no partition better than the incumbent uses these pairs.
                 for c in 0..m {
-                    if global_hi[c] > 0.0 && global_lo[c] == 0.0 && result.objective + result.reduced[c] > ub + tol(ub) {
+                    if global_hi[c] > 0.0 && global_lo[c] == 0.0 && result.objective + result.reduced[c] > ub + tol(ub)
+                    {
                         global_hi[c] = 0.0;
                         model.change_column_bounds(cols.pairs[c].2, 0.0..=0.0);
                     }
@@ -435,12 +437,17 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
             let pruned = result.objective >= ub - tol(ub);
             let added = if pruned { 0 } else { separate(&mut model, inst, cons, &cols, &result.values, &mut seen) };
             if debug && nodes == 1 {
-                eprintln!("root round {round}: bound {:.4} ub {ub:.4}, {added} cuts, {:.2} s", result.objective, clock.elapsed().as_secs_f64());
+                eprintln!(
+                    "root round {round}: bound {:.4} ub {ub:.4}, {added} cuts, {:.2} s",
+                    result.objective,
+                    clock.elapsed().as_secs_f64()
+                );
             }
             history.push(result.objective);
             let window = if nodes == 1 { 5 } else { 1 };
             let stalled = history.len() > window
-                && history[history.len() - 1] - history[history.len() - 1 - window] < 1e-4 * result.objective.abs().max(1.0);
+                && history[history.len() - 1] - history[history.len() - 1 - window]
+                    < 1e-4 * result.objective.abs().max(1.0);
             // An integral solution with a violated cut is a disconnected partition: never stop
             // on it, or it would be taken for a feasible one.
             let integral = result.values.iter().all(|v| v.min(1.0 - v) <= EPS);
@@ -468,7 +475,10 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
             let v = lp.values[c];
             v.min(1.0 - v)
         };
-        let centre = (0..m).filter(|&c| cols.pairs[c].0 == cols.pairs[c].1).filter(|&c| frac(c) > EPS).max_by(|&a, &b| frac(a).total_cmp(&frac(b)));
+        let centre = (0..m)
+            .filter(|&c| cols.pairs[c].0 == cols.pairs[c].1)
+            .filter(|&c| frac(c) > EPS)
+            .max_by(|&a, &b| frac(a).total_cmp(&frac(b)));
         let pick = centre.or_else(|| (0..m).filter(|&c| frac(c) > EPS).max_by(|&a, &b| frac(a).total_cmp(&frac(b))));
         match pick {
             None => {
@@ -510,7 +520,10 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     let Some((objective, partition, centres)) = incumbent else {
         // Only an exhausted tree proves infeasibility; a limit reached first proves nothing.
         return Err(if timed_out {
-            SolveError::NotFound(format!("no {} contiguous zones meeting the constraints were found within {} s", cons.k, params.time_limit))
+            SolveError::NotFound(format!(
+                "no {} contiguous zones meeting the constraints were found within {} s",
+                cons.k, params.time_limit
+            ))
         } else if node_limited {
             SolveError::NotFound(format!(
                 "no {} contiguous zones meeting the constraints were found within {} branch-and-cut nodes",
@@ -525,7 +538,11 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     let optimal = !timed_out && !node_limited && open.iter().all(|nd| nd.bound >= ub - tol(ub));
     let bound = if optimal { objective } else { open_bound.max(root_bound).min(objective) };
     if debug {
-        eprintln!("{nodes} nodes, root bound {root_bound:.4}, {} cuts, {:.2} s", seen.len(), clock.elapsed().as_secs_f64());
+        eprintln!(
+            "{nodes} nodes, root bound {root_bound:.4}, {} cuts, {:.2} s",
+            seen.len(),
+            clock.elapsed().as_secs_f64()
+        );
     }
     // Stopped before the root LP was solved: no bound, hence no gap, to report.
     let bound = bound.is_finite().then_some(bound);

@@ -33,7 +33,8 @@ pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Resul
         ObjectiveKind::Medoid => medoid::solve(inst, cons, params),
         ObjectiveKind::Pairwise => pairwise(inst, cons, params),
         ObjectiveKind::Ssd => Err(SolveError::Param(
-            "the exact solver handles the medoid and pairwise objectives; SSD is not linear (use --method heuristic)".into(),
+            "the exact solver handles the medoid and pairwise objectives; SSD is not linear (use --method heuristic)"
+                .into(),
         )),
     }
 }
@@ -46,12 +47,7 @@ struct Run {
 }
 
 /// Solves a good_lp model with HiGHS directly, to read the dual bound and keep limits.
-fn run_highs(
-    problem: HighsProblem,
-    start: Option<&[f64]>,
-    seconds: f64,
-    gap: f64,
-) -> Result<Run, SolveError> {
+fn run_highs(problem: HighsProblem, start: Option<&[f64]>, seconds: f64, gap: f64) -> Result<Run, SolveError> {
     let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
     model.make_quiet();
     model.set_option("time_limit", seconds.max(0.01));
@@ -85,9 +81,8 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
     let k = cons.k;
     let hp = SolveParams { objective: ObjectiveKind::Pairwise, ..params.clone() };
     let warm = heuristic::solve(inst, cons, &hp).ok();
-    let d = |i: usize, j: usize| -> f64 {
-        inst.x.row(i).iter().zip(inst.x.row(j)).map(|(a, b)| (a - b) * (a - b)).sum()
-    };
+    let d =
+        |i: usize, j: usize| -> f64 { inst.x.row(i).iter().zip(inst.x.row(j)).map(|(a, b)| (a - b) * (a - b)).sum() };
     let mut vars = ProblemVariables::new();
     // Column index of every variable, in the order added (HiGHS's column order).
     let mut cols = 0usize;
@@ -96,24 +91,20 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
         (vars.add(def), cols - 1)
     };
     // Unit i may only be in zones z ≤ i (symmetry breaking: zone z's lowest unit is ≥ z).
-    let x: Vec<Vec<Option<(Variable, usize)>>> = (0..n)
-        .map(|i| (0..k).map(|z| (z <= i).then(|| add(&mut vars, variable().binary()))).collect())
-        .collect();
-    let r: Vec<Vec<Option<(Variable, usize)>>> = (0..n)
-        .map(|i| (0..k).map(|z| (z <= i).then(|| add(&mut vars, variable().binary()))).collect())
-        .collect();
+    let x: Vec<Vec<Option<(Variable, usize)>>> =
+        (0..n).map(|i| (0..k).map(|z| (z <= i).then(|| add(&mut vars, variable().binary()))).collect()).collect();
+    let r: Vec<Vec<Option<(Variable, usize)>>> =
+        (0..n).map(|i| (0..k).map(|z| (z <= i).then(|| add(&mut vars, variable().binary()))).collect()).collect();
     let mut pairs = Vec::new();
     for i in 0..n {
         for j in i + 1..n {
             pairs.push((i, j, add(&mut vars, variable().min(0.0).max(1.0))));
         }
     }
-    let edges: Vec<(usize, usize)> =
-        (0..n).flat_map(|u| inst.adj[u].iter().map(move |&v| (u, v))).collect();
+    let edges: Vec<(usize, usize)> = (0..n).flat_map(|u| inst.adj[u].iter().map(move |&v| (u, v))).collect();
     let cap = (n - 1) as f64;
-    let flow: Vec<Vec<(Variable, usize)>> = (0..k)
-        .map(|_| edges.iter().map(|_| add(&mut vars, variable().min(0.0).max(cap))).collect())
-        .collect();
+    let flow: Vec<Vec<(Variable, usize)>> =
+        (0..k).map(|_| edges.iter().map(|_| add(&mut vars, variable().min(0.0).max(cap))).collect()).collect();
     let total_cols = cols;
     let var = |v: Option<(Variable, usize)>| v.map(|(v, _)| v);
     let x_var: Vec<Vec<Option<Variable>>> = x.iter().map(|row| row.iter().map(|&v| var(v)).collect()).collect();
@@ -141,8 +132,10 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
         }
         for v in 0..n {
             let Some(xv) = x_var[v][z] else { continue };
-            let inflow: Expression = edges.iter().enumerate().filter(|(_, e)| e.1 == v).map(|(i, _)| Expression::from(flow[z][i].0)).sum();
-            let outflow: Expression = edges.iter().enumerate().filter(|(_, e)| e.0 == v).map(|(i, _)| Expression::from(flow[z][i].0)).sum();
+            let inflow: Expression =
+                edges.iter().enumerate().filter(|(_, e)| e.1 == v).map(|(i, _)| Expression::from(flow[z][i].0)).sum();
+            let outflow: Expression =
+                edges.iter().enumerate().filter(|(_, e)| e.0 == v).map(|(i, _)| Expression::from(flow[z][i].0)).sum();
             let rv = r_var[v][z].expect("root variable exists with x");
             model.add_constraint(constraint!(inflow - outflow >= xv - (n as f64) * rv));
         }
@@ -240,13 +233,15 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
     }
     let (partition, objective) = if run.values.is_empty() {
         let w = warm.ok_or_else(|| {
-            SolveError::NotFound(format!("neither the heuristic nor HiGHS found {k} zones meeting the constraints within {} s", params.time_limit))
+            SolveError::NotFound(format!(
+                "neither the heuristic nor HiGHS found {k} zones meeting the constraints within {} s",
+                params.time_limit
+            ))
         })?;
         (w.partition, w.objective)
     } else {
-        let labels: Vec<usize> = (0..n)
-            .map(|i| (0..k).find(|&z| x[i][z].is_some_and(|(_, c)| run.values[c] > 0.5)).unwrap_or(0))
-            .collect();
+        let labels: Vec<usize> =
+            (0..n).map(|i| (0..k).find(|&z| x[i][z].is_some_and(|(_, c)| run.values[c] > 0.5)).unwrap_or(0)).collect();
         let p = Partition::from_labels(&labels);
         let value = inst.objective(ObjectiveKind::Pairwise).evaluate(&p);
         match warm {

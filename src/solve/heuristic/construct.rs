@@ -95,7 +95,11 @@ pub(crate) fn ward(ctx: &Ctx, k: usize, noise: f64, rng: &mut Xoshiro256PlusPlus
         })
         .collect();
     let mut heap = BinaryHeap::new();
-    let push = |heap: &mut BinaryHeap<Candidate>, clusters: &[Option<Cluster>], a: usize, b: usize, rng: &mut Xoshiro256PlusPlus| {
+    let push = |heap: &mut BinaryHeap<Candidate>,
+                clusters: &[Option<Cluster>],
+                a: usize,
+                b: usize,
+                rng: &mut Xoshiro256PlusPlus| {
         let (x, y) = (clusters[a].as_ref().unwrap(), clusters[b].as_ref().unwrap());
         let mut cost = merge_cost(ctx, x, y);
         if noise > 0.0 {
@@ -113,7 +117,8 @@ pub(crate) fn ward(ctx: &Ctx, k: usize, noise: f64, rng: &mut Xoshiro256PlusPlus
     let mut alive = m;
     while alive > k {
         let Some(c) = heap.pop() else { break };
-        let fresh = matches!((&clusters[c.a], &clusters[c.b]), (Some(x), Some(y)) if x.version == c.va && y.version == c.vb);
+        let fresh =
+            matches!((&clusters[c.a], &clusters[c.b]), (Some(x), Some(y)) if x.version == c.va && y.version == c.vb);
         if !fresh {
             continue;
         }
@@ -176,7 +181,10 @@ pub(crate) fn spanning_forest(ctx: &Ctx, atoms: &[usize], jitter: Option<&mut Xo
         }
         done[root] = true;
         let mut heap = BinaryHeap::new();
-        let push_edges = |heap: &mut BinaryHeap<Candidate>, u: usize, done: &[bool], jitter: &mut Option<&mut Xoshiro256PlusPlus>| {
+        let push_edges = |heap: &mut BinaryHeap<Candidate>,
+                          u: usize,
+                          done: &[bool],
+                          jitter: &mut Option<&mut Xoshiro256PlusPlus>| {
             for &v in &ctx.atoms.adj[u] {
                 if inside[v] && !done[v] {
                     let mut cost = atom_distance(ctx, u, v);

@@ -57,12 +57,8 @@ pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Resul
         .num_threads(params.threads.max(1))
         .build()
         .map_err(|e| SolveError::Param(format!("cannot start {} threads: {e}", params.threads)))?;
-    let results: Vec<(f64, Vec<usize>)> = pool.install(|| {
-        (0..starts)
-            .into_par_iter()
-            .map(|i| run_start(&ctx, cons.k, params.seed, i, sweeps))
-            .collect()
-    });
+    let results: Vec<(f64, Vec<usize>)> =
+        pool.install(|| (0..starts).into_par_iter().map(|i| run_start(&ctx, cons.k, params.seed, i, sweeps)).collect());
     let (_, labels) = results
         .into_iter()
         .enumerate()
@@ -86,11 +82,7 @@ fn with_centres_apart(cons: &Constraints) -> Constraints {
 /// The centre of each zone: its fixed centre when it holds one, else its best member.
 pub(crate) fn zone_centres(inst: &Instance, cons: &Constraints, p: &Partition) -> Vec<usize> {
     let best = Medoid { costs: inst.medoid.clone() }.centres(p);
-    p.zones()
-        .iter()
-        .zip(best)
-        .map(|(m, b)| cons.centres.iter().copied().find(|c| m.contains(c)).unwrap_or(b))
-        .collect()
+    p.zones().iter().zip(best).map(|(m, b)| cons.centres.iter().copied().find(|c| m.contains(c)).unwrap_or(b)).collect()
 }
 
 /// Ward agglomeration alone (the REDCAP/SCHC answer), for comparison.
@@ -205,10 +197,8 @@ fn descend(ctx: &Ctx, state: &mut State) {
             if zones.is_empty() || !state.part.can_leave(&ctx.atoms.adj, a) {
                 continue;
             }
-            let best = zones
-                .into_iter()
-                .map(|to| (to, state.eval(ctx, a, to)))
-                .min_by(|x, y| x.1.delta.total_cmp(&y.1.delta));
+            let best =
+                zones.into_iter().map(|to| (to, state.eval(ctx, a, to))).min_by(|x, y| x.1.delta.total_cmp(&y.1.delta));
             if let Some((to, e)) = best {
                 if e.delta < -1e-10 {
                     state.apply(a, to, e);
@@ -245,7 +235,8 @@ fn merge_split(ctx: &Ctx, state: &mut State, rng: &mut Xoshiro256PlusPlus) -> bo
             continue; // O(r³) cut scoring: left to single moves on large zones
         }
         region.sort_unstable();
-        let still_adjacent = state.part.members(za).iter().any(|&a| adj[a].iter().any(|&b| state.part.zone_of(b) == zb));
+        let still_adjacent =
+            state.part.members(za).iter().any(|&a| adj[a].iter().any(|&b| state.part.zone_of(b) == zb));
         if !still_adjacent {
             continue;
         }

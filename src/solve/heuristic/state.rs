@@ -78,11 +78,9 @@ impl<'a> Ctx<'a> {
         for &a in members {
             z.add(&self.atoms, a, 1.0);
         }
-        z.apart = members
-            .iter()
-            .map(|&a| self.atoms.apart[a].iter().filter(|b| members.contains(b)).count())
-            .sum::<usize>()
-            / 2;
+        z.apart =
+            members.iter().map(|&a| self.atoms.apart[a].iter().filter(|b| members.contains(b)).count()).sum::<usize>()
+                / 2;
         z
     }
 
@@ -95,8 +93,7 @@ impl<'a> Ctx<'a> {
                 if members.is_empty() {
                     return 0.0;
                 }
-                let units: Vec<usize> =
-                    members.iter().flat_map(|&a| self.atoms.units[a].iter().copied()).collect();
+                let units: Vec<usize> = members.iter().flat_map(|&a| self.atoms.units[a].iter().copied()).collect();
                 // A zone holding a fixed centre is led by it, as the outcome scores it.
                 match self.cons.centres.iter().find(|c| units.contains(c)) {
                     Some(&c) => units.iter().map(|&i| self.inst.medoid.cost[[i, c]]).sum(),
