@@ -162,7 +162,7 @@ pub struct ScenarioResult {
     /// Zones.
     pub k: usize,
     /// Solver that ran.
-    pub method: &'static str,
+    pub method: crate::status::SolverKind,
     /// SSD in the scenario's own space (its features and weights).
     pub ssd: f64,
     /// R² in the scenario's own space: comparable across scenarios only when their features

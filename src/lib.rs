@@ -18,6 +18,7 @@ pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod solve;
+pub mod status;
 pub mod territory;
 
 pub use error::Error;

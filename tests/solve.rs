@@ -200,7 +200,7 @@ fn default_area_medoid_optima_are_reached_and_proved() {
         let cons = Constraints { k, ..Default::default() };
         let out = solve(&inst, &cons, &params(ObjectiveKind::Medoid), Method::Exact).unwrap();
         assert_eq!(out.status, Status::Optimal, "k={k}");
-        assert_eq!(out.method, "exact");
+        assert_eq!(out.method, pianura::status::SolverKind::Exact);
         if let Some(optimum) = optimum {
             assert!((out.objective - optimum).abs() < 1e-4, "k={k}: {} vs {optimum}", out.objective);
         }

@@ -19,7 +19,7 @@ mod interrupt;
 mod progress;
 mod values;
 
-use values::{at_least_one, count, non_negative, residents, seconds, seed, share};
+use values::{ContiguityArg, MethodArg, ObjectiveArg, at_least_one, count, non_negative, residents, seconds, seed, share};
 
 /// pianura: contiguous, homogeneous zones of municipalities for associated services.
 ///
@@ -91,8 +91,8 @@ struct GraphArgs {
     #[command(flatten)]
     area: AreaArgs,
     /// queen: polygons sharing at least a point; rook: sharing a stretch of border.
-    #[arg(long, value_enum, default_value_t = Contiguity::Queen)]
-    contiguity: Contiguity,
+    #[arg(long, value_enum, default_value_t = ContiguityArg::Queen)]
+    contiguity: ContiguityArg,
     /// Print JSON instead of a summary.
     #[arg(long)]
     json: bool,
@@ -236,12 +236,12 @@ struct ZonesArgs {
     max_p: bool,
     /// Solver: auto (exact where it can prove optimality, else heuristic), exact, heuristic,
     /// ward, skater, or kmeans (ignores contiguity: the non-spatial reference).
-    #[arg(long, value_enum, default_value_t = Method::Auto)]
-    method: Method,
+    #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
+    method: MethodArg,
     /// What "homogeneous" means: medoid (distance to the zone's centre municipality), ssd
     /// (distance to the zone mean) or pairwise (all pairs within a zone).
-    #[arg(long, value_enum, default_value_t = ObjectiveKind::Medoid)]
-    objective: ObjectiveKind,
+    #[arg(long, value_enum, default_value_t = ObjectiveArg::Medoid)]
+    objective: ObjectiveArg,
     /// Minimum residents per zone (the area must give every municipality's population).
     #[arg(long, value_name = "N", value_parser = residents)]
     min_pop: Option<f64>,
@@ -279,8 +279,8 @@ struct ZonesArgs {
     #[arg(long, default_value_t = 2, value_parser = at_least_one)]
     threads: usize,
     /// Adjacency rule.
-    #[arg(long, value_enum, default_value_t = Contiguity::Queen)]
-    contiguity: Contiguity,
+    #[arg(long, value_enum, default_value_t = ContiguityArg::Queen)]
+    contiguity: ContiguityArg,
     /// Medoid objective: add this cost per km between a municipality and its centre.
     #[arg(long, value_name = "W", default_value_t = 0.0, value_parser = non_negative)]
     travel_weight: f64,
@@ -300,6 +300,7 @@ struct ZonesArgs {
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<()> {
     interrupt::install();
+    install_logger();
     match cli.command {
         Command::Graph(args) => graph(args),
         Command::Features(args) => features(args),
@@ -308,6 +309,19 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(args) => compare(args),
         Command::Ensemble(args) => ensemble(args),
     }
+}
+
+/// The library's diagnostics (the `log` facade) on stderr: debug lines with `PIANURA_DEBUG`
+/// set, warnings otherwise; other crates' records are left out.
+fn install_logger() {
+    let level =
+        if std::env::var_os("PIANURA_DEBUG").is_some() { log::LevelFilter::Debug } else { log::LevelFilter::Warn };
+    env_logger::Builder::new()
+        .filter_level(log::LevelFilter::Off)
+        .filter_module("pianura", level)
+        .format_timestamp(None)
+        .format_target(false)
+        .init();
 }
 
 fn compare(args: CompareArgs) -> Result<()> {
@@ -931,14 +945,14 @@ fn graph(args: GraphArgs) -> Result<()> {
         pianura::report::output::check_new_file(path, &area_inputs(&args.area))?;
     }
     let (t, _) = load_area(&args.area)?;
-    let g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
+    let g = AdjacencyGraph::build(&t, args.contiguity.into()).context("cannot build the adjacency graph")?;
     let comps = g.components();
     let istat = |id: &MunicipalityId| t.unit(*id).istat.clone();
     let degrees: Vec<usize> = (0..t.len() as u32).map(|i| g.degree(MunicipalityId(i))).collect();
     let report = GraphReport {
         area: t.source.clone(),
         projection: t.projection(),
-        contiguity: args.contiguity,
+        contiguity: args.contiguity.into(),
         units: t.len(),
         edges: g.edge_count(),
         components: comps.len(),
@@ -1064,7 +1078,7 @@ struct MaxPReport {
 #[derive(Debug, Serialize)]
 struct ZonesReport {
     area: String,
-    method: &'static str,
+    method: pianura::status::SolverKind,
     objective: ObjectiveKind,
     k: usize,
     /// Member ISTAT codes of each zone; zone numbers in `labels` are 1-based positions here.
@@ -1108,7 +1122,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
     if !needs_pop.is_empty() {
         require_population(&t, &needs_pop.join(", "))?;
     }
-    let mut g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
+    let mut g = AdjacencyGraph::build(&t, args.contiguity.into()).context("cannot build the adjacency graph")?;
     let mut left_out = Vec::new();
     if args.largest_component {
         let comps = g.components();
@@ -1117,7 +1131,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
         let rows: Vec<usize> = comps[0].iter().map(|id| id.index()).collect();
         f = f.rows(&rows);
         t = t.subset(&comps[0], &note);
-        g = AdjacencyGraph::build(&t, args.contiguity).context("cannot build the adjacency graph")?;
+        g = AdjacencyGraph::build(&t, args.contiguity.into()).context("cannot build the adjacency graph")?;
     }
     let x = f.standardized();
     let inst = Instance::new(&t, &g, &x)
@@ -1141,7 +1155,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
         centres: args.centre.iter().map(|c| unit_codes(&t, c, "--centre")).collect::<Result<Vec<_>>>()?.concat(),
     };
     let params = SolveParams {
-        objective: args.objective,
+        objective: args.objective.into(),
         seed: args.seed,
         time_limit: args.time_limit,
         threads: args.threads,
@@ -1150,7 +1164,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
     };
     let mut reporter = progress::Reporter::new("zones", true);
     let (out, max_p) = if args.max_p {
-        let m = solve::max_p::max_p_with(&inst, &cons, &params, args.method, &reporter)
+        let m = solve::max_p::max_p_with(&inst, &cons, &params, args.method.into(), &reporter)
             .context("cannot partition the area")?;
         (
             m.outcome,
@@ -1164,7 +1178,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
         )
     } else {
         reporter.phase(&format!("solving {} zones", cons.k));
-        (solve::solve(&inst, &cons, &params, args.method).context("cannot partition the area")?, None)
+        (solve::solve(&inst, &cons, &params, args.method.into()).context("cannot partition the area")?, None)
     };
     reporter.finish();
     if let Some(cut) = max_p.as_ref().and_then(|m| m.cut_short.as_ref()) {
@@ -1178,7 +1192,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
     let report = ZonesReport {
         area: t.source.clone(),
         method: out.method,
-        objective: args.objective,
+        objective: args.objective.into(),
         k: p.k(),
         zones: p
             .zones()
@@ -1190,7 +1204,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
             })
             .collect(),
         labels: (0..t.len()).map(|u| (istat(u), p.zone_of(u) + 1)).collect(),
-        centres: (args.objective == ObjectiveKind::Medoid).then(|| centres.iter().map(|&c| istat(c)).collect()),
+        centres: (ObjectiveKind::from(args.objective) == ObjectiveKind::Medoid).then(|| centres.iter().map(|&c| istat(c)).collect()),
         ssd,
         r2: metrics::r2(ssd, tss(inst.x.view())),
         pairwise: inst.objective(ObjectiveKind::Pairwise).evaluate(p),
@@ -1248,7 +1262,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
     for (z, m) in p.zones().iter().enumerate() {
         let mut names: Vec<&str> = m.iter().map(|&u| t.units[u].name.as_str()).collect();
         names.sort();
-        let lead = if args.objective == ObjectiveKind::Medoid {
+        let lead = if ObjectiveKind::from(args.objective) == ObjectiveKind::Medoid {
             format!(" led by {}", t.units[centres[z]].name)
         } else {
             String::new()

@@ -91,3 +91,73 @@ mod tests {
         assert!(seed("18446744073709551616").is_err());
     }
 }
+
+/// `--contiguity`: the library's [`Contiguity`](pianura::graph::Contiguity) as clap names it
+/// (the library derives no clap traits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ContiguityArg {
+    /// Polygons that share at least one point (a corner is enough).
+    Queen,
+    /// Polygons that share a stretch of border of positive length.
+    Rook,
+}
+
+impl From<ContiguityArg> for pianura::graph::Contiguity {
+    fn from(a: ContiguityArg) -> Self {
+        match a {
+            ContiguityArg::Queen => Self::Queen,
+            ContiguityArg::Rook => Self::Rook,
+        }
+    }
+}
+
+/// `--method`: the library's [`Method`](pianura::solve::Method) as clap names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    /// Exact where the size allows, heuristic elsewhere.
+    Auto,
+    /// The MIP (medoid or pairwise objective).
+    Exact,
+    /// Multi-start annealing with merge-and-split.
+    Heuristic,
+    /// Contiguity-constrained Ward agglomeration alone.
+    Ward,
+    /// SKATER spanning-tree cuts alone.
+    Skater,
+    /// k-means, ignoring contiguity (the non-spatial reference).
+    Kmeans,
+}
+
+impl From<MethodArg> for pianura::solve::Method {
+    fn from(a: MethodArg) -> Self {
+        match a {
+            MethodArg::Auto => Self::Auto,
+            MethodArg::Exact => Self::Exact,
+            MethodArg::Heuristic => Self::Heuristic,
+            MethodArg::Ward => Self::Ward,
+            MethodArg::Skater => Self::Skater,
+            MethodArg::Kmeans => Self::Kmeans,
+        }
+    }
+}
+
+/// `--objective`: the library's [`ObjectiveKind`](pianura::solve::ObjectiveKind) as clap names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ObjectiveArg {
+    /// Sum of squared deviations from zone means.
+    Ssd,
+    /// Sum of same-zone pairwise squared distances (p-regions).
+    Pairwise,
+    /// Sum of squared distances to each zone's centre municipality.
+    Medoid,
+}
+
+impl From<ObjectiveArg> for pianura::solve::ObjectiveKind {
+    fn from(a: ObjectiveArg) -> Self {
+        match a {
+            ObjectiveArg::Ssd => Self::Ssd,
+            ObjectiveArg::Pairwise => Self::Pairwise,
+            ObjectiveArg::Medoid => Self::Medoid,
+        }
+    }
+}

@@ -17,7 +17,7 @@ use crate::territory::{MunicipalityId, Shapes, Territory};
 pub use contacts::{contacts, contacts_in, Contact};
 
 /// Which touching counts as adjacency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Contiguity {
     /// Polygons that share at least one point (a corner is enough).

@@ -28,7 +28,7 @@ use crate::graph::AdjacencyGraph;
 use crate::metrics;
 use crate::objective::{tss, Medoid};
 use crate::partition::Partition;
-use crate::solve::{self, Constraints, Instance, Method, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
+use crate::solve::{self, Constraints, Instance, Method, ObjectiveKind, Outcome, SolveError, SolveParams, SolverKind, Status};
 use crate::territory::{MunicipalityId, Territory};
 
 pub use collab::Collaboration;
@@ -67,7 +67,7 @@ pub struct AreaProfile {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SolverRecord {
     /// `exact` or `heuristic`.
-    pub method: &'static str,
+    pub method: SolverKind,
     /// Proved optimal, stopped at a limit, or heuristic.
     pub status: Status,
     /// Objective value (medoid cost).

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use super::svg::{badge, colour, group_index, html_escape as esc, key_numbers, Canvas, GROUP_LINE, ZONE_LINE};
 use crate::plan::{FunctionPlan, Plan, SolverRecord, Timings, UnitRef};
-use crate::solve::{exact::AUTO_MAX_UNITS, Status};
+use crate::status::{SolverKind, Status, AUTO_EXACT_MAX_UNITS as AUTO_MAX_UNITS};
 use crate::territory::Territory;
 
 pub(crate) const STYLE: &str = r#"
@@ -390,7 +390,7 @@ fn method(h: &mut String, plan: &Plan, timings: &Timings, t: &Territory) {
         .functions
         .iter()
         .flat_map(|f| std::iter::once(&f.zone_solver).chain(f.zones.iter().filter_map(|z| z.group_solver.as_ref())))
-        .any(|r| r.method != "exact");
+        .any(|r| r.method != SolverKind::Exact);
     let _ = write!(
         h,
         r#"<p><b>Solvers.</b> Areas of up to {AUTO_MAX_UNITS} municipalities (this one has {}) go to an exact branch-and-cut for the medoid cost (HiGHS solves the linear relaxations; separator inequalities enforce contiguity). It starts from the best partition of a multi-start heuristic (Ward and SKATER starts improved by simulated annealing and merge-and-split) and stops when optimality is proved or after {} branch-and-cut nodes or {} s per partition; stopped at a limit, it keeps the best partition found and its gap to the proven lower bound (the optimum can be at most that share cheaper). Larger areas get the heuristic alone, with no optimality claim{}. For every partition — the zones of each function and the groups of each zone — the solver columns record the method and either “optimal” or the gap.</p><p>SSD: sum of squared deviations of the weighted features from the zone's (or group's) mean; R² = 1 − SSD/TSS over the vast area.</p>"#,

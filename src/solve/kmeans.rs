@@ -35,5 +35,5 @@ pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Resul
         .map_err(|e| SolveError::Solver(format!("k-means: {e}")))?;
     let labels = model.predict(&inst.x);
     let partition = Partition::from_labels(labels.as_slice().expect("contiguous labels"));
-    Ok(Outcome::unproven(inst, cons, params.objective, partition, "kmeans", clock))
+    Ok(Outcome::unproven(inst, cons, params.objective, partition, crate::status::SolverKind::Kmeans, clock))
 }

@@ -32,7 +32,7 @@ use serde::Serialize;
 
 use crate::partition::Partition;
 use crate::progress::{Progress, Silent, Tick};
-use crate::solve::{solve, Constraints, Instance, Method, ObjectiveKind, Outcome, SolveError, SolveParams};
+use crate::solve::{solve, Constraints, Instance, Method, ObjectiveKind, Outcome, SolveError, SolveParams, SolverKind};
 
 /// Steps (search nodes and grown sets) the exact count search may take for one count of one
 /// piece before giving up on it: about two seconds.
@@ -271,7 +271,7 @@ pub fn max_p_with(
     let cons_p = Constraints { k: p, ..cons.clone() };
     let outcome = match best {
         // The heuristic's answer at that count is what the heuristic would give again.
-        Found::Solved(o) if method == Method::Heuristic && o.method == "heuristic" => o,
+        Found::Solved(o) if method == Method::Heuristic && o.method == SolverKind::Heuristic => o,
         found if time_left() <= 0.0 => {
             cut_short
                 .push(format!("the time limit ({limit} s) left no time to solve {p} zones with the requested method"));
@@ -309,7 +309,7 @@ pub fn max_p_with(
 /// The count search's partition as the answer, scored for the objective.
 fn kept(inst: &Instance, cons: &Constraints, kind: ObjectiveKind, found: Found, clock: Instant) -> Outcome {
     match found {
-        Found::Witness(p) => Outcome::unproven(inst, cons, kind, p, "exact", clock),
+        Found::Witness(p) => Outcome::unproven(inst, cons, kind, p, SolverKind::Exact, clock),
         Found::Solved(o) => Outcome::unproven(inst, cons, kind, o.partition, o.method, clock),
     }
 }

@@ -19,6 +19,7 @@ use crate::features::FeatureMatrix;
 use crate::graph::AdjacencyGraph;
 use crate::objective::{Medoid, MedoidCosts, Objective, Pairwise, Ssd};
 use crate::partition::Partition;
+pub use crate::status::{SolverKind, Status};
 use crate::territory::Territory;
 
 /// What a solver works on: adjacency, standardized features, populations, names.
@@ -138,7 +139,7 @@ impl Instance {
 }
 
 /// Which score a solver minimises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ObjectiveKind {
     /// Sum of squared deviations from zone means.
@@ -208,28 +209,13 @@ impl Default for SolveParams {
     }
 }
 
-/// How a solve ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Proven optimal (within the MIP gap tolerance).
-    Optimal,
-    /// The time limit stopped the exact solver; the incumbent (the heuristic's or the
-    /// search's, as the outcome's `method` says) is returned with its proven gap.
-    TimeLimit,
-    /// The node limit stopped the exact solver; the incumbent is returned with its proven gap.
-    NodeLimit,
-    /// A heuristic answer: no optimality claim.
-    Heuristic,
-}
-
 /// A solver's answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {
     /// Which solver produced the partition: `exact` when the exact search proved or found
     /// it, `heuristic` when an exact search only bounded the heuristic's partition (its gap is
     /// then the proof of how far from optimal it can be).
-    pub method: &'static str,
+    pub method: SolverKind,
     /// The zones.
     #[serde(skip)]
     pub partition: Partition,
@@ -565,7 +551,7 @@ impl Outcome {
         cons: &Constraints,
         kind: ObjectiveKind,
         partition: Partition,
-        method: &'static str,
+        method: SolverKind,
         clock: std::time::Instant,
     ) -> Outcome {
         let centres = (kind == ObjectiveKind::Medoid).then(|| heuristic::zone_centres(inst, cons, &partition));
@@ -607,7 +593,7 @@ pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams, method: 
 }
 
 /// Which solver to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Exact where the size allows, heuristic elsewhere.

@@ -24,6 +24,7 @@ use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
 
 use crate::objective::Medoid;
 use crate::partition::Partition;
+use crate::status::SolverKind;
 use crate::solve::heuristic::{self, zone_centres};
 use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
 
@@ -333,7 +334,6 @@ fn too_small_ring(inst: &Instance, cons: &Constraints, val: &[f64], j: usize) ->
 
 pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
     let clock = Instant::now();
-    let debug = std::env::var_os("PIANURA_DEBUG").is_some();
     let n = inst.n();
     let medoid = Medoid { costs: inst.medoid.clone() };
     let hp = SolveParams { objective: ObjectiveKind::Medoid, ..params.clone() };
@@ -414,9 +414,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
             let (next, result) = solve_lp(model, params.time_limit)?;
             model = next;
             if result.status != HighsModelStatus::Optimal {
-                if debug {
-                    eprintln!("node {nodes}: LP status {:?}", result.status);
-                }
+                log::debug!("node {nodes}: LP status {:?}", result.status);
                 if result.status != HighsModelStatus::Infeasible {
                     timed_out = true; // the LP stopped at the time limit
                 }
@@ -436,8 +434,8 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
             }
             let pruned = result.objective >= ub - tol(ub);
             let added = if pruned { 0 } else { separate(&mut model, inst, cons, &cols, &result.values, &mut seen) };
-            if debug && nodes == 1 {
-                eprintln!(
+            if nodes == 1 {
+                log::debug!(
                     "root round {round}: bound {:.4} ub {ub:.4}, {added} cuts, {:.2} s",
                     result.objective,
                     clock.elapsed().as_secs_f64()
@@ -492,9 +490,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
                 let p = Partition::from_labels(&centre_of);
                 let centres: Vec<usize> = (0..p.k()).map(|z| centre_of[p.members(z)[0]]).collect();
                 let value = medoid.evaluate_with(&p, &centres);
-                if debug {
-                    eprintln!("node {nodes}: new incumbent {value:.4}");
-                }
+                log::debug!("node {nodes}: new incumbent {value:.4}");
                 if value < ub {
                     ub = value;
                     incumbent = Some((value, p, centres));
@@ -537,20 +533,18 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     let open_bound = open.iter().map(|nd| nd.bound).fold(f64::INFINITY, f64::min);
     let optimal = !timed_out && !node_limited && open.iter().all(|nd| nd.bound >= ub - tol(ub));
     let bound = if optimal { objective } else { open_bound.max(root_bound).min(objective) };
-    if debug {
-        eprintln!(
-            "{nodes} nodes, root bound {root_bound:.4}, {} cuts, {:.2} s",
-            seen.len(),
-            clock.elapsed().as_secs_f64()
-        );
-    }
+    log::debug!(
+        "{nodes} nodes, root bound {root_bound:.4}, {} cuts, {:.2} s",
+        seen.len(),
+        clock.elapsed().as_secs_f64()
+    );
     // Stopped before the root LP was solved: no bound, hence no gap, to report.
     let bound = bound.is_finite().then_some(bound);
     let gap = bound.map(|b| if objective.abs() > 0.0 { ((objective - b) / objective.abs()).max(0.0) } else { 0.0 });
     Ok(Outcome {
         // The partition is the exact solver's when it proved it optimal or found it; else it is
         // the heuristic's, and the search only bounded it.
-        method: if optimal || improved { "exact" } else { "heuristic" },
+        method: if optimal || improved { SolverKind::Exact } else { SolverKind::Heuristic },
         centres: Some(super::canonical_centres(&partition, &centres)),
         partition: partition.canonical(),
         status: if optimal {

@@ -16,12 +16,12 @@ use good_lp::{constraint, default_solver, variable, Expression, ProblemVariables
 use highs::HighsModelStatus;
 
 use crate::partition::Partition;
+use crate::status::SolverKind;
 use crate::solve::{heuristic, Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
 
 mod medoid;
 
-/// Largest instance `--method auto` hands to the exact solver.
-pub const AUTO_MAX_UNITS: usize = 120;
+pub use crate::status::AUTO_EXACT_MAX_UNITS as AUTO_MAX_UNITS;
 
 /// Solves exactly (or to the time limit) for the medoid or pairwise objective.
 ///
@@ -253,7 +253,7 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
     let bound = run.bound.min(objective);
     let gap = if objective > 0.0 { ((objective - bound) / objective).max(0.0) } else { 0.0 };
     Ok(Outcome {
-        method: "exact",
+        method: SolverKind::Exact,
         partition: partition.canonical(),
         centres: None,
         status,

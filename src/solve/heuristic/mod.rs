@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::objective::Medoid;
 use crate::partition::Partition;
-use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams};
+use crate::solve::{SolverKind, Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams};
 
 use construct::{skater, spanning_forest, ward};
 use state::{Ctx, State, Zone};
@@ -65,7 +65,7 @@ pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Resul
         .min_by(|(i, a), (j, b)| a.0.total_cmp(&b.0).then(i.cmp(j)))
         .map(|(_, r)| r)
         .expect("at least one start");
-    finish(&ctx, &labels, "heuristic", clock)
+    finish(&ctx, &labels, SolverKind::Heuristic, clock)
 }
 
 /// Fixed centres lead different zones: the search keeps them apart.
@@ -91,7 +91,7 @@ pub fn ward_only(inst: &Instance, cons: &Constraints, params: &SolveParams) -> R
     let cons = &with_centres_apart(cons);
     let ctx = Ctx::new(inst, cons, params.objective);
     let labels = ward(&ctx, cons.k, 0.0, &mut rng_for(params.seed, 0));
-    finish(&ctx, &labels, "ward", clock)
+    finish(&ctx, &labels, SolverKind::Ward, clock)
 }
 
 /// SKATER alone, for comparison.
@@ -100,15 +100,15 @@ pub fn skater_only(inst: &Instance, cons: &Constraints, params: &SolveParams) ->
     let cons = &with_centres_apart(cons);
     let ctx = Ctx::new(inst, cons, params.objective);
     let labels = skater(&ctx, cons.k);
-    finish(&ctx, &labels, "skater", clock)
+    finish(&ctx, &labels, SolverKind::Skater, clock)
 }
 
 /// Turns atom labels into an outcome, checking every constraint.
-fn finish(ctx: &Ctx, atom_labels: &[usize], method: &'static str, clock: Instant) -> Result<Outcome, SolveError> {
+fn finish(ctx: &Ctx, atom_labels: &[usize], method: SolverKind, clock: Instant) -> Result<Outcome, SolveError> {
     let partition = Partition::from_labels(&ctx.atoms.expand(atom_labels));
     let broken = ctx.cons.violations(ctx.inst, &partition);
     if !broken.is_empty() {
-        let hint = if method == "heuristic" { "" } else { " (--method heuristic searches further)" };
+        let hint = if method == SolverKind::Heuristic { "" } else { " (--method heuristic searches further)" };
         return Err(SolveError::NotFound(format!(
             "the {method} search found no partition meeting every constraint; the best one breaks: {}{hint}",
             broken.join("; ")
