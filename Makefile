@@ -6,7 +6,7 @@
 # HiGHS solver is built from source, and Chromium for the report's browser test. Both use the
 # release profile, so HiGHS is built once.
 
-.PHONY: run test bench fixtures tools fuzz
+.PHONY: run test lint bench fixtures tools fuzz
 
 tools:
 	@bash scripts/setup-tools.sh
@@ -17,6 +17,11 @@ run:
 
 test: tools
 	. .tools/env && cargo test --release
+
+# Formatting and lints, as CI runs them (clippy in the release profile, so HiGHS's build is
+# shared with `make test`).
+lint: tools
+	. .tools/env && cargo fmt --check && cargo clippy --release --all-targets -- -D warnings
 
 bench: tools
 	. .tools/env && cargo bench
