@@ -668,7 +668,7 @@ fn solve_groups(
                 let why = e.to_string();
                 // Pre-solve checks name the culprit; the solver's own proof is restated in
                 // the groups' terms.
-                let detail = if why.contains("HiGHS proves") { String::new() } else { format!(" ({why})") };
+                let detail = if e.is_solver_proof() { String::new() } else { format!(" ({why})") };
                 let verdict = if matches!(e, SolveError::NotFound(_)) {
                     "was found (the search stopped at its limits: not a proof)"
                 } else {
@@ -876,7 +876,7 @@ fn choose_groups(
             cons.max_units.unwrap_or(n),
             cons.min_pop.unwrap_or(0.0),
             cons.max_pop.map_or("∞".to_string(), |v| v.to_string())
-        ))
+        ).into())
     }))
 }
 

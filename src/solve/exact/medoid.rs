@@ -24,9 +24,11 @@ use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
 
 use crate::objective::Medoid;
 use crate::partition::Partition;
+use crate::solve::heuristic::zone_centres;
+use crate::solve::{
+    CheckedParams, Constraints, Infeasibility, Instance, NotFound, ObjectiveKind, Outcome, SolveError, Solver, Status,
+};
 use crate::status::SolverKind;
-use crate::solve::heuristic::{self, zone_centres};
-use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
 
 /// Numerical tolerance on LP values.
 const EPS: f64 = 1e-6;
@@ -332,12 +334,17 @@ fn too_small_ring(inst: &Instance, cons: &Constraints, val: &[f64], j: usize) ->
     best.map(|(_, ring)| ring)
 }
 
-pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
+pub(super) fn solve(
+    inst: &Instance,
+    cons: &Constraints,
+    params: &CheckedParams,
+    warm_start: &dyn Solver,
+) -> Result<Outcome, SolveError> {
     let clock = Instant::now();
     let n = inst.n();
     let medoid = Medoid { costs: inst.medoid.clone() };
-    let hp = SolveParams { objective: ObjectiveKind::Medoid, ..params.clone() };
-    let mut incumbent: Option<(f64, Partition, Vec<usize>)> = heuristic::solve(inst, cons, &hp).ok().map(|o| {
+    let hp = params.with_objective(ObjectiveKind::Medoid);
+    let mut incumbent: Option<(f64, Partition, Vec<usize>)> = warm_start.solve(inst, cons, &hp).ok().map(|o| {
         let centres = zone_centres(inst, cons, &o.partition);
         (medoid.evaluate_with(&o.partition, &centres), o.partition, centres)
     });
@@ -353,7 +360,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     }
     for &c in &cons.centres {
         if !allowed[c][c] {
-            return Err(SolveError::Infeasible(format!("{} cannot lead a zone", inst.labels[c])));
+            return Err(SolveError::infeasible(Infeasibility::CentreCannotLead { unit: c }, &inst.labels));
         }
     }
     let (mut model, cols) = build(inst, cons, &allowed)?;
@@ -516,18 +523,11 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     let Some((objective, partition, centres)) = incumbent else {
         // Only an exhausted tree proves infeasibility; a limit reached first proves nothing.
         return Err(if timed_out {
-            SolveError::NotFound(format!(
-                "no {} contiguous zones meeting the constraints were found within {} s",
-                cons.k, params.time_limit
-            ))
+            SolveError::NotFound(NotFound::TimeLimit { k: cons.k, seconds: params.time_limit })
         } else if node_limited {
-            SolveError::NotFound(format!(
-                "no {} contiguous zones meeting the constraints were found within {} branch-and-cut nodes",
-                cons.k,
-                params.node_limit.unwrap_or(0)
-            ))
+            SolveError::NotFound(NotFound::NodeLimit { k: cons.k, nodes: params.node_limit.unwrap_or(0) })
         } else {
-            SolveError::Infeasible(format!("HiGHS proves that no {} contiguous zones meet the population, size, keep-together and keep-apart constraints", cons.k))
+            SolveError::infeasible(Infeasibility::SolverProves { k: cons.k }, &inst.labels)
         });
     };
     let open_bound = open.iter().map(|nd| nd.bound).fold(f64::INFINITY, f64::min);
