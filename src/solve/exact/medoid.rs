@@ -268,23 +268,23 @@ fn separate(
         val[j][i] = values[c];
     }
     let mut added = 0;
-    for j in 0..n {
-        if val[j][j] < EPS {
+    for (j, led) in val.iter().enumerate() {
+        if led[j] < EPS {
             continue;
         }
         for a in 0..n {
-            if a == j || val[j][a] < EPS || inst.adj[a].contains(&j) {
+            if a == j || led[a] < EPS || inst.adj[a].contains(&j) {
                 continue;
             }
-            let (weight, s) = min_separator(&inst.adj, a, j, &val[j]);
-            if weight < val[j][a] - EPS && !s.is_empty() && seen.insert((a, j, s.clone())) {
+            let (weight, s) = min_separator(&inst.adj, a, j, led);
+            if weight < led[a] - EPS && !s.is_empty() && seen.insert((a, j, s.clone())) {
                 let xaj = cols.col(a, j).expect("positive value, so allowed");
                 let rhs = s.iter().filter_map(|&v| cols.col(v, j)).map(|c| (c, -1.0));
                 model.add_row(..=0.0, std::iter::once((xaj, 1.0)).chain(rhs));
                 added += 1;
             }
         }
-        if let Some(ring) = too_small_ring(inst, cons, &val[j], j) {
+        if let Some(ring) = too_small_ring(inst, cons, led, j) {
             if seen.insert((j, j, ring.clone())) {
                 let xjj = cols.col(j, j).expect("positive value, so allowed");
                 let rhs = ring.iter().filter_map(|&v| cols.col(v, j)).map(|c| (c, -1.0));

@@ -121,8 +121,8 @@ fn pairwise(
     let r_var: Vec<Vec<Option<Variable>>> = r.iter().map(|row| row.iter().map(|&v| var(v)).collect()).collect();
     let objective: Expression = pairs.iter().map(|&(i, j, (y, _))| d(i, j) * y).sum();
     let mut model = vars.minimise(objective).using(default_solver);
-    for i in 0..n {
-        let row: Expression = x_var[i].iter().flatten().map(|&v| Expression::from(v)).sum();
+    for unit in &x_var {
+        let row: Expression = unit.iter().flatten().map(|&v| Expression::from(v)).sum();
         model.add_constraint(constraint!(row == 1));
     }
     for z in 0..k {
