@@ -86,11 +86,11 @@ pub struct Scenario {
 }
 
 fn default_seed() -> u64 {
-    42
+    crate::solve::params::DEFAULT_SEED
 }
 
 fn default_time_limit() -> f64 {
-    30.0
+    crate::solve::params::SCENARIO_TIME_LIMIT
 }
 
 /// Errors of the scenario runner (each names the scenario).

@@ -198,7 +198,7 @@ struct EnsembleArgs {
     #[arg(long, default_value_t = 0.25, value_parser = share)]
     balance: f64,
     /// Seed.
-    #[arg(long, default_value_t = 42, value_parser = seed)]
+    #[arg(long, default_value_t = pianura::solve::params::DEFAULT_SEED, value_parser = seed)]
     seed: u64,
     /// Stop the chain after this many seconds, keeping the samples so far; the output says
     /// how many steps the limit cut short (ensemble.json `cut_short`).
@@ -266,10 +266,10 @@ struct ZonesArgs {
     #[arg(long, value_name = "ISTAT")]
     centre: Vec<String>,
     /// Seed of every random choice (same seed, same zones).
-    #[arg(long, default_value_t = 42, value_parser = seed)]
+    #[arg(long, default_value_t = pianura::solve::params::DEFAULT_SEED, value_parser = seed)]
     seed: u64,
     /// Time limit of the exact solver, seconds; with --max-p, of the whole search.
-    #[arg(long, value_name = "SEC", default_value_t = 60.0, value_parser = seconds)]
+    #[arg(long, value_name = "SEC", default_value_t = pianura::solve::params::DEFAULT_TIME_LIMIT, value_parser = seconds)]
     time_limit: f64,
     /// Branch-and-cut nodes after which the exact solver stops with its incumbent and gap,
     /// the same on every machine (default: none, the time limit decides; with --max-p 30).

@@ -617,7 +617,7 @@ fn solve_groups(
                 let why = e.to_string();
                 // Pre-solve checks name the culprit; the solver's own proof is restated in
                 // the groups' terms.
-                let detail = if why.contains("HiGHS proves") { String::new() } else { format!(" ({why})") };
+                let detail = if e.is_solver_proof() { String::new() } else { format!(" ({why})") };
                 let verdict = if matches!(e, SolveError::NotFound(_)) {
                     "was found (the search stopped at its limits: not a proof)"
                 } else {
@@ -813,13 +813,16 @@ fn choose_groups(
         }
     }
     Err(last.unwrap_or_else(|| {
-        SolveError::Infeasible(format!(
-            "{n} municipalities with {pop} residents cannot form groups of {}–{} municipalities and {}–{} residents",
-            cons.min_units.unwrap_or(1),
-            cons.max_units.unwrap_or(n),
-            cons.min_pop.unwrap_or(0.0),
-            cons.max_pop.map_or("∞".to_string(), |v| v.to_string())
-        ))
+        SolveError::Infeasible(
+            format!(
+                "{n} municipalities with {pop} residents cannot form groups of {}–{} municipalities and {}–{} residents",
+                cons.min_units.unwrap_or(1),
+                cons.max_units.unwrap_or(n),
+                cons.min_pop.unwrap_or(0.0),
+                cons.max_pop.map_or("∞".to_string(), |v| v.to_string())
+            )
+            .into(),
+        )
     }))
 }
 

@@ -156,9 +156,17 @@ pub struct SolverSpec {
 }
 
 impl Default for SolverSpec {
-    /// Seed 42, 400 zone nodes, 2000 group nodes, 20 s per solve, bounds may be relaxed.
+    /// The defaults of [`crate::solve::params`]: seed, zone and group node limits, seconds per
+    /// solve; bounds may be relaxed.
     fn default() -> Self {
-        SolverSpec { seed: 42, node_limit: 400, group_node_limit: 2000, time_limit: 20.0, strict: false }
+        use crate::solve::params::{DEFAULT_SEED, PLAN_GROUP_NODE_LIMIT, PLAN_NODE_LIMIT, PLAN_TIME_LIMIT};
+        SolverSpec {
+            seed: DEFAULT_SEED,
+            node_limit: PLAN_NODE_LIMIT,
+            group_node_limit: PLAN_GROUP_NODE_LIMIT,
+            time_limit: PLAN_TIME_LIMIT,
+            strict: false,
+        }
     }
 }
 

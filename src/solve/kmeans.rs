@@ -10,20 +10,18 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::partition::Partition;
-use crate::solve::{Constraints, Instance, Outcome, SolveError, SolveParams};
+use crate::solve::{CheckedParams, Constraints, Instance, Invalid, Outcome, SolveError};
 
 /// Runs k-means with 10 seeded restarts.
 ///
 /// # Errors
 /// [`SolveError::Param`] when any constraint besides `k` is set (k-means cannot honour them,
 /// and silently ignoring them would mislead); [`SolveError::Solver`] if linfa rejects the data.
-pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
+pub fn solve(inst: &Instance, cons: &Constraints, params: &CheckedParams) -> Result<Outcome, SolveError> {
     let clock = Instant::now();
     let plain = Constraints { k: cons.k, ..Constraints::default() };
     if *cons != plain {
-        return Err(SolveError::Param(
-            "k-means is the non-spatial reference and takes only the number of zones; population, size, keep-together, keep-apart and centre constraints need another method".into(),
-        ));
+        return Err(SolveError::Param(Invalid::KmeansTakesOnlyK));
     }
     let rng = Xoshiro256PlusPlus::seed_from_u64(params.seed);
     let data = DatasetBase::from(inst.x.clone());

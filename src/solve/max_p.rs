@@ -32,7 +32,9 @@ use serde::Serialize;
 
 use crate::partition::Partition;
 use crate::progress::{Progress, Silent, Tick};
-use crate::solve::{solve, Constraints, Instance, Method, ObjectiveKind, Outcome, SolveError, SolveParams, SolverKind};
+use crate::solve::{
+    solve, Constraints, Infeasibility, Instance, Invalid, Method, NotFound, ObjectiveKind, Outcome, SolveError, SolveParams, SolverKind,
+};
 
 /// Steps (search nodes and grown sets) the exact count search may take for one count of one
 /// piece before giving up on it: about two seconds.
@@ -110,10 +112,9 @@ pub fn max_p_with(
     progress: &dyn Progress,
 ) -> Result<MaxP, SolveError> {
     let clock = Instant::now();
+    params.check()?;
     if cons.min_pop.is_none_or(|lo| lo <= 0.0) && cons.min_units.is_none_or(|lo| lo <= 1) {
-        return Err(SolveError::Param(
-            "max-p needs a minimum zone population (--min-pop) or size (--min-units) above one municipality".into(),
-        ));
+        return Err(SolveError::Param(Invalid::MaxPNeedsMinimum));
     }
     let limit = params.time_limit;
     let deadline = (limit.is_finite() && limit >= 0.0).then(|| clock + Duration::from_secs_f64(limit.min(1e9)));
@@ -123,7 +124,7 @@ pub fn max_p_with(
     if pieces.contains(&0) {
         // The pre-solve check names the piece that cannot hold a zone.
         solve(inst, &Constraints { k: lowest, ..cons.clone() }, params, Method::Heuristic)?;
-        return Err(SolveError::Infeasible("a separate piece of the area cannot hold one zone meeting the minimum bounds".into()));
+        return Err(SolveError::infeasible(Infeasibility::PieceHoldsNoZone, &inst.labels));
     }
     let mut cut_short: Vec<String> = Vec::new();
     let mut settled = 0u64;
@@ -183,7 +184,7 @@ pub fn max_p_with(
         } else {
             match heuristic(lowest) {
                 Some(o) => (p, best) = (lowest, Some(Found::Solved(o))),
-                None => return Err(SolveError::NotFound(format!("not even {lowest} zone(s) meeting the minimum bounds were found"))),
+                None => return Err(SolveError::NotFound(NotFound::NoLowestCount { lowest })),
             }
         }
         let (mut lo, mut hi) = (p, upper);
@@ -246,8 +247,7 @@ pub fn max_p_with(
         }
     }
     let Some(best) = best else {
-        let why = if cut_short.is_empty() { String::new() } else { format!(" ({})", cut_short.join("; ")) };
-        return Err(SolveError::NotFound(format!("no count from {top} down to {lowest} zones meeting the bounds was found{why}")));
+        return Err(SolveError::NotFound(NotFound::NoCount { top, lowest, cut_short }));
     };
     // The requested method at that count; if it misses, the search's partition.
     let cons_p = Constraints { k: p, ..cons.clone() };

@@ -24,8 +24,8 @@ use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
 
 use crate::objective::Medoid;
 use crate::partition::Partition;
-use crate::solve::heuristic::{self, zone_centres};
-use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
+use crate::solve::heuristic::zone_centres;
+use crate::solve::{CheckedParams, Constraints, Infeasibility, Instance, NotFound, ObjectiveKind, Outcome, SolveError, Solver, Status};
 use crate::status::SolverKind;
 
 /// Numerical tolerance on LP values.
@@ -260,23 +260,23 @@ fn separate(
         val[j][i] = values[c];
     }
     let mut added = 0;
-    for j in 0..n {
-        if val[j][j] < EPS {
+    for (j, led) in val.iter().enumerate() {
+        if led[j] < EPS {
             continue;
         }
         for a in 0..n {
-            if a == j || val[j][a] < EPS || inst.adj[a].contains(&j) {
+            if a == j || led[a] < EPS || inst.adj[a].contains(&j) {
                 continue;
             }
-            let (weight, s) = min_separator(&inst.adj, a, j, &val[j]);
-            if weight < val[j][a] - EPS && !s.is_empty() && seen.insert((a, j, s.clone())) {
+            let (weight, s) = min_separator(&inst.adj, a, j, led);
+            if weight < led[a] - EPS && !s.is_empty() && seen.insert((a, j, s.clone())) {
                 let xaj = cols.col(a, j).expect("positive value, so allowed");
                 let rhs = s.iter().filter_map(|&v| cols.col(v, j)).map(|c| (c, -1.0));
                 model.add_row(..=0.0, std::iter::once((xaj, 1.0)).chain(rhs));
                 added += 1;
             }
         }
-        if let Some(ring) = too_small_ring(inst, cons, &val[j], j) {
+        if let Some(ring) = too_small_ring(inst, cons, led, j) {
             if seen.insert((j, j, ring.clone())) {
                 let xjj = cols.col(j, j).expect("positive value, so allowed");
                 let rhs = ring.iter().filter_map(|&v| cols.col(v, j)).map(|c| (c, -1.0));
@@ -326,12 +326,12 @@ fn too_small_ring(inst: &Instance, cons: &Constraints, val: &[f64], j: usize) ->
     best.map(|(_, ring)| ring)
 }
 
-pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
+pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &CheckedParams, warm_start: &dyn Solver) -> Result<Outcome, SolveError> {
     let clock = Instant::now();
     let n = inst.n();
     let medoid = Medoid { costs: inst.medoid.clone() };
-    let hp = SolveParams { objective: ObjectiveKind::Medoid, ..params.clone() };
-    let mut incumbent: Option<(f64, Partition, Vec<usize>)> = heuristic::solve(inst, cons, &hp).ok().map(|o| {
+    let hp = params.with_objective(ObjectiveKind::Medoid);
+    let mut incumbent: Option<(f64, Partition, Vec<usize>)> = warm_start.solve(inst, cons, &hp).ok().map(|o| {
         let centres = zone_centres(inst, cons, &o.partition);
         (medoid.evaluate_with(&o.partition, &centres), o.partition, centres)
     });
@@ -347,7 +347,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     }
     for &c in &cons.centres {
         if !allowed[c][c] {
-            return Err(SolveError::Infeasible(format!("{} cannot lead a zone", inst.labels[c])));
+            return Err(SolveError::infeasible(Infeasibility::CentreCannotLead { unit: c }, &inst.labels));
         }
     }
     let (mut model, cols) = build(inst, cons, &allowed)?;
@@ -505,21 +505,11 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     let Some((objective, partition, centres)) = incumbent else {
         // Only an exhausted tree proves infeasibility; a limit reached first proves nothing.
         return Err(if timed_out {
-            SolveError::NotFound(format!(
-                "no {} contiguous zones meeting the constraints were found within {} s",
-                cons.k, params.time_limit
-            ))
+            SolveError::NotFound(NotFound::TimeLimit { k: cons.k, seconds: params.time_limit })
         } else if node_limited {
-            SolveError::NotFound(format!(
-                "no {} contiguous zones meeting the constraints were found within {} branch-and-cut nodes",
-                cons.k,
-                params.node_limit.unwrap_or(0)
-            ))
+            SolveError::NotFound(NotFound::NodeLimit { k: cons.k, nodes: params.node_limit.unwrap_or(0) })
         } else {
-            SolveError::Infeasible(format!(
-                "HiGHS proves that no {} contiguous zones meet the population, size, keep-together and keep-apart constraints",
-                cons.k
-            ))
+            SolveError::infeasible(Infeasibility::SolverProves { k: cons.k }, &inst.labels)
         });
     };
     let open_bound = open.iter().map(|nd| nd.bound).fold(f64::INFINITY, f64::min);

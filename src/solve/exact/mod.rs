@@ -16,25 +16,26 @@ use good_lp::{constraint, default_solver, variable, Expression, ProblemVariables
 use highs::HighsModelStatus;
 
 use crate::partition::Partition;
-use crate::solve::{heuristic, Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
+use crate::solve::{
+    CheckedParams, Constraints, Infeasibility, Instance, Invalid, NotFound, ObjectiveKind, Outcome, SolveError, Solver, Status,
+};
 use crate::status::SolverKind;
 
 mod medoid;
 
 pub use crate::status::AUTO_EXACT_MAX_UNITS as AUTO_MAX_UNITS;
 
-/// Solves exactly (or to the time limit) for the medoid or pairwise objective.
+/// Solves exactly (or to the time limit) for the medoid or pairwise objective, starting from
+/// the partition `warm_start` finds (when it finds one) as the incumbent.
 ///
 /// # Errors
 /// [`SolveError::Infeasible`] when HiGHS proves no partition meets the constraints;
-/// [`SolveError::Param`] for the SSD objective (not linear: use the heuristic).
-pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
+/// [`SolveError::Param`] for the SSD objective (not linear: the heuristic handles it).
+pub fn solve(inst: &Instance, cons: &Constraints, params: &CheckedParams, warm_start: &dyn Solver) -> Result<Outcome, SolveError> {
     match params.objective {
-        ObjectiveKind::Medoid => medoid::solve(inst, cons, params),
-        ObjectiveKind::Pairwise => pairwise(inst, cons, params),
-        ObjectiveKind::Ssd => Err(SolveError::Param(
-            "the exact solver handles the medoid and pairwise objectives; SSD is not linear (use --method heuristic)".into(),
-        )),
+        ObjectiveKind::Medoid => medoid::solve(inst, cons, params, warm_start),
+        ObjectiveKind::Pairwise => pairwise(inst, cons, params, warm_start),
+        ObjectiveKind::Ssd => Err(SolveError::Param(Invalid::SsdNotLinear)),
     }
 }
 
@@ -46,12 +47,12 @@ struct Run {
 }
 
 /// Solves a good_lp model with HiGHS directly, to read the dual bound and keep limits.
-fn run_highs(problem: HighsProblem, start: Option<&[f64]>, seconds: f64, gap: f64) -> Result<Run, SolveError> {
+fn run_highs(problem: HighsProblem, start: Option<&[f64]>, params: &CheckedParams) -> Result<Run, SolveError> {
     let mut model = problem.try_into_inner().map_err(|e| SolveError::Solver(e.to_string()))?;
     model.make_quiet();
-    model.set_option("time_limit", seconds.max(0.01));
-    model.set_option("mip_rel_gap", gap);
-    model.set_option("random_seed", 42);
+    model.set_option("time_limit", params.time_limit.max(0.01));
+    model.set_option("mip_rel_gap", params.mip_gap);
+    model.set_option("random_seed", params.highs_seed());
     if let Some(s) = start {
         // A start HiGHS finds infeasible is ignored by it; a wrong length is our bug.
         model.try_set_solution(Some(s), None, None, None).map_err(|e| SolveError::Solver(format!("{e:?}")))?;
@@ -74,12 +75,11 @@ fn canonical_centres(p: &Partition, centres: &[usize]) -> Vec<usize> {
     out
 }
 
-fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
+fn pairwise(inst: &Instance, cons: &Constraints, params: &CheckedParams, warm_start: &dyn Solver) -> Result<Outcome, SolveError> {
     let clock = Instant::now();
     let n = inst.n();
     let k = cons.k;
-    let hp = SolveParams { objective: ObjectiveKind::Pairwise, ..params.clone() };
-    let warm = heuristic::solve(inst, cons, &hp).ok();
+    let warm = warm_start.solve(inst, cons, &params.with_objective(ObjectiveKind::Pairwise)).ok();
     let d = |i: usize, j: usize| -> f64 { inst.x.row(i).iter().zip(inst.x.row(j)).map(|(a, b)| (a - b) * (a - b)).sum() };
     let mut vars = ProblemVariables::new();
     // Column index of every variable, in the order added (HiGHS's column order).
@@ -109,8 +109,8 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
     let r_var: Vec<Vec<Option<Variable>>> = r.iter().map(|row| row.iter().map(|&v| var(v)).collect()).collect();
     let objective: Expression = pairs.iter().map(|&(i, j, (y, _))| d(i, j) * y).sum();
     let mut model = vars.minimise(objective).using(default_solver);
-    for i in 0..n {
-        let row: Expression = x_var[i].iter().flatten().map(|&v| Expression::from(v)).sum();
+    for unit in &x_var {
+        let row: Expression = unit.iter().flatten().map(|&v| Expression::from(v)).sum();
         model.add_constraint(constraint!(row == 1));
     }
     for z in 0..k {
@@ -221,19 +221,12 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
         }
         values
     });
-    let run = run_highs(model, start.as_deref(), params.time_limit, params.mip_gap)?;
+    let run = run_highs(model, start.as_deref(), params)?;
     if run.status == HighsModelStatus::Infeasible {
-        return Err(SolveError::Infeasible(format!(
-            "HiGHS proves that no {k} contiguous zones meet the population, size, keep-together and keep-apart constraints"
-        )));
+        return Err(SolveError::infeasible(Infeasibility::SolverProves { k }, &inst.labels));
     }
     let (partition, objective) = if run.values.is_empty() {
-        let w = warm.ok_or_else(|| {
-            SolveError::NotFound(format!(
-                "neither the heuristic nor HiGHS found {k} zones meeting the constraints within {} s",
-                params.time_limit
-            ))
-        })?;
+        let w = warm.ok_or(SolveError::NotFound(NotFound::NeitherFound { k, seconds: params.time_limit }))?;
         (w.partition, w.objective)
     } else {
         let labels: Vec<usize> = (0..n).map(|i| (0..k).find(|&z| x[i][z].is_some_and(|(_, c)| run.values[c] > 0.5)).unwrap_or(0)).collect();

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::objective::Medoid;
 use crate::partition::Partition;
-use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, SolverKind};
+use crate::solve::{CheckedParams, Constraints, Instance, Invalid, NotFound, ObjectiveKind, Outcome, SolveError, SolverKind};
 
 use construct::{skater, spanning_forest, ward};
 use state::{Ctx, State, Zone};
@@ -48,7 +48,7 @@ fn budget(m: usize, starts: usize) -> (usize, usize) {
 /// # Errors
 /// [`SolveError::NotFound`] when no start meets every constraint (the message lists what the
 /// best partition still breaks).
-pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
+pub fn solve(inst: &Instance, cons: &Constraints, params: &CheckedParams) -> Result<Outcome, SolveError> {
     let clock = Instant::now();
     let cons = &with_centres_apart(cons);
     let ctx = Ctx::new(inst, cons, params.objective);
@@ -56,7 +56,7 @@ pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Resul
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(params.threads.max(1))
         .build()
-        .map_err(|e| SolveError::Param(format!("cannot start {} threads: {e}", params.threads)))?;
+        .map_err(|e| SolveError::Param(Invalid::Threads { threads: params.threads, reason: e.to_string() }))?;
     let results: Vec<(f64, Vec<usize>)> =
         pool.install(|| (0..starts).into_par_iter().map(|i| run_start(&ctx, cons.k, params.seed, i, sweeps)).collect());
     let (_, labels) = results
@@ -86,7 +86,7 @@ pub(crate) fn zone_centres(inst: &Instance, cons: &Constraints, p: &Partition) -
 }
 
 /// Ward agglomeration alone (the REDCAP/SCHC answer), for comparison.
-pub fn ward_only(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
+pub fn ward_only(inst: &Instance, cons: &Constraints, params: &CheckedParams) -> Result<Outcome, SolveError> {
     let clock = Instant::now();
     let cons = &with_centres_apart(cons);
     let ctx = Ctx::new(inst, cons, params.objective);
@@ -95,7 +95,7 @@ pub fn ward_only(inst: &Instance, cons: &Constraints, params: &SolveParams) -> R
 }
 
 /// SKATER alone, for comparison.
-pub fn skater_only(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result<Outcome, SolveError> {
+pub fn skater_only(inst: &Instance, cons: &Constraints, params: &CheckedParams) -> Result<Outcome, SolveError> {
     let clock = Instant::now();
     let cons = &with_centres_apart(cons);
     let ctx = Ctx::new(inst, cons, params.objective);
@@ -108,11 +108,7 @@ fn finish(ctx: &Ctx, atom_labels: &[usize], method: SolverKind, clock: Instant) 
     let partition = Partition::from_labels(&ctx.atoms.expand(atom_labels));
     let broken = ctx.cons.violations(ctx.inst, &partition);
     if !broken.is_empty() {
-        let hint = if method == SolverKind::Heuristic { "" } else { " (--method heuristic searches further)" };
-        return Err(SolveError::NotFound(format!(
-            "the {method} search found no partition meeting every constraint; the best one breaks: {}{hint}",
-            broken.join("; ")
-        )));
+        return Err(SolveError::NotFound(NotFound::Unmet { method, broken }));
     }
     Ok(Outcome::unproven(ctx.inst, ctx.cons, ctx.kind, partition, method, clock))
 }
