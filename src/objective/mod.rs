@@ -257,7 +257,8 @@ mod tests {
             after.move_unit(unit, to);
             let costs = MedoidCosts::new(x.view(), None, None);
             let fixed = [fixed_seed % n];
-            let evaluated: Vec<(ZoneCost, Box<dyn Fn(&Partition) -> f64>)> = vec![
+            type Evaluate<'a> = Box<dyn Fn(&Partition) -> f64 + 'a>;
+            let evaluated: Vec<(ZoneCost, Evaluate)> = vec![
                 (ZoneCost::Ssd, Box::new(|q| Ssd { x: x.clone() }.evaluate(q))),
                 (ZoneCost::Pairwise, Box::new(|q| Pairwise { x: x.clone() }.evaluate(q))),
                 (ZoneCost::Medoid { costs: &costs, fixed: &[] }, Box::new(|q| Medoid { costs: costs.clone() }.evaluate(q))),

@@ -276,10 +276,10 @@ mod tests {
                         continue;
                     }
                     let both: Vec<usize> = t.part().members(za).iter().chain(t.part().members(zb)).copied().collect();
-                    let (side_a, side_b): (Vec<usize>, Vec<usize>) =
-                        both.iter().enumerate().partition(|(i, _)| mask >> (i % 64) & 1 == 1);
-                    let side_a: Vec<usize> = side_a.into_iter().map(|(_, &u)| u).collect();
-                    let side_b: Vec<usize> = side_b.into_iter().map(|(_, &u)| u).collect();
+                    let pick = |keep: u64| -> Vec<usize> {
+                        both.iter().enumerate().filter(|(i, _)| mask >> (i % 64) & 1 == keep).map(|(_, &u)| u).collect()
+                    };
+                    let (side_a, side_b) = (pick(1), pick(0));
                     t.reassign(&pieces, za, zb, &side_a, &side_b);
                 } else if t.part().zone_of(a) != to {
                     let m = t.moved(&pieces, a, to);

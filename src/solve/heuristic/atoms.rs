@@ -54,9 +54,9 @@ impl Atoms {
                 }
             }
         }
-        for u in 0..n {
-            if of_unit[u] == usize::MAX {
-                of_unit[u] = units.len();
+        for (u, a) in of_unit.iter_mut().enumerate() {
+            if *a == usize::MAX {
+                *a = units.len();
                 units.push(vec![u]);
             }
         }

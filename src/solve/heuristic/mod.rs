@@ -214,8 +214,8 @@ fn merge_split(ctx: &Ctx, state: &mut State, rng: &mut Xoshiro256PlusPlus) -> bo
     let k = state.part().k();
     let adj = &ctx.atoms.adj;
     let mut pairs = std::collections::BTreeSet::new();
-    for a in 0..ctx.atoms.len() {
-        for &b in &adj[a] {
+    for (a, near) in adj.iter().enumerate() {
+        for &b in near {
             let (za, zb) = (state.part().zone_of(a), state.part().zone_of(b));
             if za < zb {
                 pairs.insert((za, zb));

@@ -136,3 +136,104 @@ impl State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+    use proptest::prelude::*;
+
+    /// A 3×4 grid of units:
+    /// ```text
+    /// 0 — 1 — 2 — 3
+    /// |   |   |   |
+    /// 4 — 5 — 6 — 7
+    /// |   |   |   |
+    /// 8 — 9 —10 —11
+    /// ```
+    fn grid() -> Vec<Vec<usize>> {
+        (0..12)
+            .map(|i: usize| {
+                let (r, c) = (i / 4, i % 4);
+                let mut v = Vec::new();
+                if r > 0 {
+                    v.push(i - 4);
+                }
+                if c > 0 {
+                    v.push(i - 1);
+                }
+                if c < 3 {
+                    v.push(i + 1);
+                }
+                if r < 2 {
+                    v.push(i + 4);
+                }
+                v
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// The delta the search runs on (`State::eval`) equals the fresh recomputation
+        /// `State::new(after).total() − total()`, for every objective with population, size,
+        /// keep-apart, keep-together and fixed-centre penalties; after `apply`, the state's
+        /// scores equal a fresh build's.
+        #[test]
+        fn eval_delta_equals_recomputation(
+            x in prop::collection::vec(-2.0f64..2.0, 24),
+            pop in prop::collection::vec(1.0f64..50.0, 12),
+            labels_seed in prop::collection::vec(0usize..3, 12),
+            apart in prop::collection::vec((0usize..12, 0usize..12), 0..4),
+            bounds in (0.0f64..150.0, 100.0f64..400.0, 0usize..5, 3usize..9),
+            moves in prop::collection::vec((0usize..100, 0usize..3), 1..8),
+        ) {
+            let inst = Instance::from_parts(
+                grid(),
+                Array2::from_shape_vec((12, 2), x).unwrap(),
+                pop,
+                None,
+                (0..12).map(|i| i.to_string()).collect(),
+            );
+            let together = vec![vec![5, 6]];
+            let cannot: Vec<(usize, usize)> =
+                apart.into_iter().filter(|&(a, b)| a != b && !(together[0].contains(&a) && together[0].contains(&b))).collect();
+            for kind in [ObjectiveKind::Ssd, ObjectiveKind::Pairwise, ObjectiveKind::Medoid] {
+                let cons = Constraints {
+                    k: 3,
+                    min_pop: Some(bounds.0),
+                    max_pop: Some(bounds.1),
+                    min_units: Some(bounds.2),
+                    max_units: Some(bounds.3),
+                    must_link: together.clone(),
+                    cannot_link: cannot.clone(),
+                    centres: vec![0, 11],
+                };
+                let ctx = Ctx::new(&inst, &cons, kind);
+                let m = ctx.atoms.len();
+                let mut labels = labels_seed[..m].to_vec();
+                labels[0] = 0;
+                labels[m - 1] = 2;
+                let mut state = State::new(&ctx, &labels);
+                for &(a, to) in &moves {
+                    let (a, to) = (a % m, to % state.part().k());
+                    if state.part().zone_of(a) == to || state.part().members(state.part().zone_of(a)).len() == 1 {
+                        continue;
+                    }
+                    let e = state.eval(&ctx, a, to);
+                    let mut after = state.part().labels().to_vec();
+                    after[a] = to;
+                    let fresh = State::new(&ctx, &after);
+                    let expected = fresh.total() - state.total();
+                    let tol = 1e-9 * (1.0 + state.total().abs());
+                    prop_assert!((e.delta - expected).abs() <= tol, "{:?}: delta {} vs {}", kind, e.delta, expected);
+                    state.apply(a, to, e);
+                    // A fresh build renumbers zones by lowest atom: match them by a member.
+                    for (z, s) in state.score.iter().enumerate() {
+                        let f = fresh.score[fresh.part().zone_of(state.part().members(z)[0])];
+                        prop_assert!((s - f).abs() <= tol, "{:?}: score {} vs fresh {}", kind, s, f);
+                    }
+                }
+            }
+        }
+    }
+}
