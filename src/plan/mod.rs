@@ -325,8 +325,12 @@ pub fn build(
             let t1 = Instant::now();
             let mut plan = solve_groups(t, &inst, spec, id, zones_out, collab_state, progress)?;
             if let Some(r) = zone_relaxation {
-                plan.zone_explanation =
-                    Some(format!("{}: {}; the plan uses the smallest relaxation found that works: {}", r.key, r.why, r.change()));
+                plan.zone_explanation = Some(format!(
+                    "{}: {}; the plan uses the smallest relaxation found that works: {}",
+                    r.key,
+                    r.why,
+                    r.change()
+                ));
                 plan.relaxations.insert(0, r);
             }
             for (c, (_, codes)) in plan.collaborations.iter_mut().zip(&together) {
@@ -343,7 +347,10 @@ pub fn build(
     }
     let comparison = compare(t, &functions);
     timings.total = clock.elapsed().as_secs_f64();
-    Ok((Plan { spec: spec.clone(), seed: spec.solver.seed, area, functions, comparison, input_warnings: Vec::new() }, timings))
+    Ok((
+        Plan { spec: spec.clone(), seed: spec.solver.seed, area, functions, comparison, input_warnings: Vec::new() },
+        timings,
+    ))
 }
 
 fn params(spec: &Spec) -> SolveParams {
@@ -376,7 +383,10 @@ fn solve_zones(
             let reason = if ids.len() < 2 {
                 Some(format!("fewer than two of its members ({}) are in the vast area", m.join(" ")))
             } else if !solve::is_connected(&inst.adj, &set) {
-                Some("its members do not form a contiguous territory, so no contiguous zone can hold them alone".to_string())
+                Some(
+                    "its members do not form a contiguous territory, so no contiguous zone can hold them alone"
+                        .to_string(),
+                )
             } else {
                 None
             };
@@ -402,12 +412,15 @@ fn solve_zones(
             Err(_) if !cons.must_link.is_empty() && feasible(inst, &plain, spec).is_ok() => {
                 // The collaborations are the obstacle: admit them one at a time, in order, and
                 // split only those that make the zones impossible (or that no search could fit).
-                let mut open: Vec<&mut (String, Vec<usize>, Option<String>)> = st.iter_mut().filter(|s| s.2.is_none()).collect();
+                let mut open: Vec<&mut (String, Vec<usize>, Option<String>)> =
+                    st.iter_mut().filter(|s| s.2.is_none()).collect();
                 let groups: Vec<Vec<usize>> = open.iter().map(|s| s.1.clone()).collect();
-                let (admitted, refused) =
-                    admit(&groups, |m| feasible(inst, &Constraints { must_link: m.to_vec(), ..plain.clone() }, spec).map(|_| ()));
+                let (admitted, refused) = admit(&groups, |m| {
+                    feasible(inst, &Constraints { must_link: m.to_vec(), ..plain.clone() }, spec).map(|_| ())
+                });
                 for (i, why) in refused {
-                    let verdict = if matches!(why, SolveError::Infeasible(_)) { "leaves no" } else { "left no search finding" };
+                    let verdict =
+                        if matches!(why, SolveError::Infeasible(_)) { "leaves no" } else { "left no search finding" };
                     open[i].2 = Some(format!(
                         "keeping it whole, with the collaborations kept before it, {verdict} {k} contiguous zones meeting functions.{id}.zones ({why})"
                     ));
@@ -438,7 +451,10 @@ fn solve_zones(
             .or_else(|_| feasible(inst, &relaxed, spec))
             .map_err(|cause| PlanError::Zones { function: id.into(), cause })?;
         for s in state.iter_mut().filter(|s| s.2.is_none()) {
-            s.2 = Some(format!("the zones had to be relaxed ({}), and are solved without collaborations", relaxation.change()));
+            s.2 = Some(format!(
+                "the zones had to be relaxed ({}), and are solved without collaborations",
+                relaxation.change()
+            ));
         }
         return Ok((out, state, Some(relaxation)));
     }
@@ -458,7 +474,10 @@ fn solve_zones(
 /// Collaborations admitted one at a time, in order: each stays whole when `fits` holds for it
 /// together with those admitted before it. Returns the admitted groups and, for the others,
 /// their position and why they did not fit.
-fn admit(groups: &[Vec<usize>], fits: impl Fn(&[Vec<usize>]) -> Result<(), SolveError>) -> (Vec<Vec<usize>>, Vec<(usize, SolveError)>) {
+fn admit(
+    groups: &[Vec<usize>],
+    fits: impl Fn(&[Vec<usize>]) -> Result<(), SolveError>,
+) -> (Vec<Vec<usize>>, Vec<(usize, SolveError)>) {
     let mut admitted = Vec::new();
     let mut refused = Vec::new();
     for (i, g) in groups.iter().enumerate() {
@@ -474,7 +493,8 @@ fn admit(groups: &[Vec<usize>], fits: impl Fn(&[Vec<usize>]) -> Result<(), Solve
 /// Whether some partition meets `cons`: a quick heuristic look, then the full solve (exact
 /// where the size allows), which finds one, proves there is none, or stops at its limits.
 fn feasible(inst: &Instance, cons: &Constraints, spec: &Spec) -> Result<Outcome, SolveError> {
-    solve::solve(inst, cons, &quick(spec), Method::Heuristic).or_else(|_| solve::solve(inst, cons, &params(spec), Method::Auto))
+    solve::solve(inst, cons, &quick(spec), Method::Heuristic)
+        .or_else(|_| solve::solve(inst, cons, &params(spec), Method::Auto))
 }
 
 /// Solver settings for "is there any partition?" questions: a few heuristic starts.
@@ -485,7 +505,13 @@ fn quick(spec: &Spec) -> SolveParams {
 /// The smallest single change to the zone bounds (a population bound moved to the nearest
 /// value that works, or one zone more or less) that makes contiguous zones possible, tested
 /// with the heuristic.
-fn zone_relaxation(inst: &Instance, cons: &Constraints, spec: &Spec, id: &str, why: &str) -> Option<(Constraints, Relaxation)> {
+fn zone_relaxation(
+    inst: &Instance,
+    cons: &Constraints,
+    spec: &Spec,
+    id: &str,
+    why: &str,
+) -> Option<(Constraints, Relaxation)> {
     // A quick heuristic look; on small areas the exact search (which proves) where it misses.
     let works = |c: &Constraints| {
         solve::solve(inst, c, &quick(spec), Method::Heuristic).is_ok()
@@ -496,7 +522,13 @@ fn zone_relaxation(inst: &Instance, cons: &Constraints, spec: &Spec, id: &str, w
     for k in [cons.k.saturating_sub(1), cons.k + 1] {
         let c = Constraints { k, ..cons.clone() };
         if k >= 1 && works(&c) {
-            found.push(relax::Candidate { size: 1.0 / cons.k as f64, cons: c, name: "k", asked: cons.k as f64, used: Some(k as f64) });
+            found.push(relax::Candidate {
+                size: 1.0 / cons.k as f64,
+                cons: c,
+                name: "k",
+                asked: cons.k as f64,
+                used: Some(k as f64),
+            });
         }
     }
     relax::smallest(found, Tier::Zones, None, &format!("functions.{id}.zones"), why)
@@ -535,7 +567,8 @@ fn solve_groups(
     let mut next_group = 0;
     let mut assignment = BTreeMap::new();
     let mut relaxations = Vec::new();
-    let keep_apart: Vec<(usize, usize)> = f.keep_apart.iter().filter_map(|[a, b]| Some((t.find(a)?.index(), t.find(b)?.index()))).collect();
+    let keep_apart: Vec<(usize, usize)> =
+        f.keep_apart.iter().filter_map(|[a, b]| Some((t.find(a)?.index(), t.find(b)?.index()))).collect();
     for (zi, members) in zp.zones().iter().enumerate() {
         progress(id, &format!("groups of zone {}", zi + 1));
         let mut members = members.clone();
@@ -556,17 +589,24 @@ fn solve_groups(
                 loc.iter().flat_map(|&a| loc.iter().map(move |&b| (a, b))).find(|&(a, b)| metrics::km(p[a], p[b]) > km)
             });
             if loc.len() > gs.max_units {
-                s.2 = Some(format!("{} members exceed the group maximum of {} municipalities", loc.len(), gs.max_units));
+                s.2 =
+                    Some(format!("{} members exceed the group maximum of {} municipalities", loc.len(), gs.max_units));
             } else if gs.max_pop.is_some_and(|hi| pop > hi) {
                 s.2 = Some(format!("its {pop} residents exceed the group maximum of {}", gs.max_pop.unwrap()));
             } else if let Some((a, b)) = far {
-                s.2 = Some(format!("{} and {} are more than {} km apart", sub.labels[a], sub.labels[b], gs.max_km.unwrap()));
+                s.2 = Some(format!(
+                    "{} and {} are more than {} km apart",
+                    sub.labels[a],
+                    sub.labels[b],
+                    gs.max_km.unwrap()
+                ));
             } else {
                 must.push(loc);
                 must_of.push(ci);
             }
         }
-        let local_apart: Vec<(usize, usize)> = keep_apart.iter().filter_map(|&(a, b)| Some((local(a)?, local(b)?))).collect();
+        let local_apart: Vec<(usize, usize)> =
+            keep_apart.iter().filter_map(|&(a, b)| Some((local(a)?, local(b)?))).collect();
         let cons = Constraints {
             k: 1,
             min_pop: gs.min_pop,
@@ -590,15 +630,26 @@ fn solve_groups(
                         .or_else(|_| choose_groups(&sub, c, spec, spec::GroupCount::Fewest, Method::Auto))
                 };
                 if splits(&loose).is_ok() {
-                    let (admitted, refused) = admit(&must, |m| splits(&Constraints { must_link: m.to_vec(), ..cons.clone() }).map(|_| ()));
+                    let (admitted, refused) =
+                        admit(&must, |m| splits(&Constraints { must_link: m.to_vec(), ..cons.clone() }).map(|_| ()));
                     for (i, why) in refused {
-                        let verdict = if matches!(why, SolveError::Infeasible(_)) { "leaves" } else { "left, as far as the search found," };
+                        let verdict = if matches!(why, SolveError::Infeasible(_)) {
+                            "leaves"
+                        } else {
+                            "left, as far as the search found,"
+                        };
                         collab_state[must_of[i]].2 = Some(format!(
                             "keeping it whole, with the collaborations kept before it, {verdict} zone {} without groups meeting functions.{id}.groups ({why})",
                             zi + 1
                         ));
                     }
-                    choose_groups(&sub, &Constraints { must_link: admitted, ..cons.clone() }, spec, gs.count, Method::Auto)
+                    choose_groups(
+                        &sub,
+                        &Constraints { must_link: admitted, ..cons.clone() },
+                        spec,
+                        gs.count,
+                        Method::Auto,
+                    )
                 } else {
                     Err(e)
                 }
@@ -634,25 +685,31 @@ fn solve_groups(
                     gs.max_km.map_or(String::new(), |km| format!(", members at most {km} km apart")),
                     if f.keep_apart.is_empty() { "" } else { " and the keep-apart pairs" },
                 );
-                let short = format!("no split of the zone into contiguous groups meeting functions.{id}.groups {verdict}{detail}");
+                let short = format!(
+                    "no split of the zone into contiguous groups meeting functions.{id}.groups {verdict}{detail}"
+                );
                 let one_group = || Partition::from_labels(&vec![0; members.len()]);
                 match group_relaxation(&sub, &cons, &local_apart, gs.max_km, spec, id, zi + 1, &short) {
-                    Some((_, r)) if spec.solver.strict => return Err(PlanError::Strict { function: id.into(), relaxation: r }),
-                    None if spec.solver.strict => return Err(PlanError::StrictGroups { function: id.into(), explanation: problem }),
+                    Some((_, r)) if spec.solver.strict => {
+                        return Err(PlanError::Strict { function: id.into(), relaxation: r })
+                    }
+                    None if spec.solver.strict => {
+                        return Err(PlanError::StrictGroups { function: id.into(), explanation: problem })
+                    }
                     Some((relaxed, r)) => match choose_groups(&sub, &relaxed, spec, gs.count, Method::Auto)
                         .or_else(|_| choose_groups(&sub, &relaxed, spec, spec::GroupCount::Fewest, Method::Heuristic))
                     {
                         Ok((o, note)) => {
                             group_note = note;
-                            let msg = format!("{problem}; the plan uses the smallest relaxation found that works: {}", r.change());
+                            let msg = format!(
+                                "{problem}; the plan uses the smallest relaxation found that works: {}",
+                                r.change()
+                            );
                             relaxations.push(r);
                             (o.partition.clone(), Some(SolverRecord::of(&o)), Some(msg))
                         }
                         Err(e2) => {
-                            let msg = format!(
-                                "{problem}; {} works for a quick search, but the full search found no groups with it ({e2})",
-                                r.change()
-                            );
+                            let msg = format!("{problem}; {} works for a quick search, but the full search found no groups with it ({e2})", r.change());
                             (one_group(), None, Some(msg))
                         }
                     },
@@ -856,7 +913,8 @@ fn group_relaxation(
     // A quick heuristic look; on small zones the exact search (which proves) where it misses.
     let works = |c: &Constraints| {
         choose_groups(sub, c, spec, spec::GroupCount::Fewest, Method::Heuristic).is_ok()
-            || (sub.n() <= EXACT_RELAXATION_UNITS && choose_groups(sub, c, spec, spec::GroupCount::Fewest, Method::Auto).is_ok())
+            || (sub.n() <= EXACT_RELAXATION_UNITS
+                && choose_groups(sub, c, spec, spec::GroupCount::Fewest, Method::Auto).is_ok())
     };
     let (total, largest) = population_extent(sub);
     let mut found = relax::population(cons, total, largest, &works);
@@ -864,7 +922,13 @@ fn group_relaxation(
     if let (Some(km), Some(widest)) = (max_km, diameter(sub, &(0..sub.n()).collect::<Vec<_>>())) {
         let with = |cap: f64| Constraints { cannot_link: apart_within(sub, keep_apart, Some(cap)), ..cons.clone() };
         if let Some(v) = relax::smallest_working(km, widest, &|v| works(&with(v))).filter(|&v| v > km) {
-            found.push(relax::Candidate { size: (v - km) / km.max(1e-9), cons: with(v), name: "max_km", asked: km, used: Some(v) });
+            found.push(relax::Candidate {
+                size: (v - km) / km.max(1e-9),
+                cons: with(v),
+                name: "max_km",
+                asked: km,
+                used: Some(v),
+            });
         }
     }
     relax::smallest(found, Tier::Groups, Some(zone), &format!("functions.{id}.groups"), why)
@@ -873,7 +937,8 @@ fn group_relaxation(
 /// Which municipalities share a group in every function, and how stable each one's partners are.
 fn compare(t: &Territory, functions: &[FunctionPlan]) -> Comparison {
     let n = t.len();
-    let keys: Vec<Vec<String>> = (0..n).map(|u| functions.iter().map(|f| f.assignment[&t.units[u].istat].1.clone()).collect()).collect();
+    let keys: Vec<Vec<String>> =
+        (0..n).map(|u| functions.iter().map(|f| f.assignment[&t.units[u].istat].1.clone()).collect()).collect();
     let mut classes: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
     for (u, k) in keys.iter().enumerate() {
         classes.entry(k.clone()).or_default().push(u);
@@ -881,8 +946,9 @@ fn compare(t: &Territory, functions: &[FunctionPlan]) -> Comparison {
     let mut always: Vec<Vec<UnitRef>> =
         classes.values().filter(|m| m.len() >= 2).map(|m| m.iter().map(|&u| unit_ref(t, u)).collect()).collect();
     always.sort_by(|a, b| a[0].istat.cmp(&b[0].istat));
-    let mates =
-        |fi: usize, u: usize| -> std::collections::BTreeSet<usize> { (0..n).filter(|&v| v != u && keys[v][fi] == keys[u][fi]).collect() };
+    let mates = |fi: usize, u: usize| -> std::collections::BTreeSet<usize> {
+        (0..n).filter(|&v| v != u && keys[v][fi] == keys[u][fi]).collect()
+    };
     let mut stability: Vec<(UnitRef, f64)> = (0..n)
         .map(|u| {
             let mut sum = 0.0;
@@ -919,7 +985,8 @@ mod tests {
 
     #[test]
     fn zones_error_names_the_function_and_prints_its_cause_once() {
-        let cause = SolveError::Infeasible("min zone population 20000 exceeds the 18500 of component {017103 Manerbio}".into());
+        let cause =
+            SolveError::Infeasible("min zone population 20000 exceeds the 18500 of component {017103 Manerbio}".into());
         let err = PlanError::Zones { function: "ict".into(), cause };
         assert_eq!(
             err.to_string(),

@@ -98,7 +98,11 @@ pub(crate) fn table_at(text: &str, offset: usize) -> Option<(String, usize)> {
             let inner = l.trim_start_matches('[');
             if let Some(end) = inner.find(']') {
                 // `[[name]]` counts apart from `[name]`: the key keeps its brackets' count.
-                let name = if l.starts_with("[[") { format!("[{}]", inner[..end].trim()) } else { inner[..end].trim().to_string() };
+                let name = if l.starts_with("[[") {
+                    format!("[{}]", inner[..end].trim())
+                } else {
+                    inner[..end].trim().to_string()
+                };
                 *counts.entry(name.clone()).or_default() += 1;
                 found = Some(name);
             }
@@ -208,7 +212,8 @@ pub enum ZoneCount {
 }
 
 /// What `k` may be, as the parser's messages say it.
-const K_EXPECTED: &str = "a whole number ≥ 1 (k = 4), or a range [lo, hi] of whole numbers with 1 ≤ lo ≤ hi (k = [3, 6])";
+const K_EXPECTED: &str =
+    "a whole number ≥ 1 (k = 4), or a range [lo, hi] of whole numbers with 1 ≤ lo ≤ hi (k = [3, 6])";
 
 impl<'de> Deserialize<'de> for ZoneCount {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -402,14 +407,19 @@ impl Spec {
         let mut seen_features = Vec::new();
         for (i, f) in self.area.features.iter().enumerate() {
             if !feature_names.contains(f) {
-                bad(format!("area.features[{i}]"), format!("unknown feature `{f}`; the area has {}", feature_names.join(", ")));
+                bad(
+                    format!("area.features[{i}]"),
+                    format!("unknown feature `{f}`; the area has {}", feature_names.join(", ")),
+                );
             } else if seen_features.contains(&f) {
                 bad(format!("area.features[{i}]"), format!("`{f}` is listed twice: it would be weighted twice"));
             }
             seen_features.push(f);
         }
         // Solver.
-        for (k, v) in [("solver.node_limit", self.solver.node_limit), ("solver.group_node_limit", self.solver.group_node_limit)] {
+        for (k, v) in
+            [("solver.node_limit", self.solver.node_limit), ("solver.group_node_limit", self.solver.group_node_limit)]
+        {
             if v == 0 {
                 bad(k.into(), "must be at least 1".into());
             }
@@ -422,7 +432,8 @@ impl Spec {
         if self.functions.is_empty() {
             bad("functions".into(), "no function defined".into());
         }
-        let no_pop: Vec<String> = in_area.iter().filter(|&&u| t.units[u].pop.is_none()).map(|&u| t.units[u].to_string()).collect();
+        let no_pop: Vec<String> =
+            in_area.iter().filter(|&&u| t.units[u].pop.is_none()).map(|&u| t.units[u].to_string()).collect();
         let largest = in_area
             .iter()
             .filter_map(|&u| Some((t.units[u].pop?, u)))
@@ -437,10 +448,16 @@ impl Spec {
                     format!("function id `{id}` must be ASCII letters, digits, `_` or `-`: it names an output file ({id}.geojson)"),
                 );
             } else if id == "all" {
-                bad(format!("functions.{id}"), "`all` is reserved: in a collaborations file it means every function".into());
+                bad(
+                    format!("functions.{id}"),
+                    "`all` is reserved: in a collaborations file it means every function".into(),
+                );
             }
             if let Some(other) = lower_ids.insert(id.to_ascii_lowercase(), id) {
-                bad(format!("functions.{id}"), format!("differs from function `{other}` only in case: their output files would collide"));
+                bad(
+                    format!("functions.{id}"),
+                    format!("differs from function `{other}` only in case: their output files would collide"),
+                );
             }
             if f.label.trim().is_empty() {
                 bad(key("label"), "is empty: the report names the function by it".into());
@@ -448,14 +465,21 @@ impl Spec {
             // Weights: named features of the area, usable numbers, not all zero.
             for (name, w) in &f.weights {
                 if !self.area.features.contains(name) {
-                    bad(key("weights"), format!("`{name}` is not one of area.features ({})", self.area.features.join(", ")));
+                    bad(
+                        key("weights"),
+                        format!("`{name}` is not one of area.features ({})", self.area.features.join(", ")),
+                    );
                 }
                 if let Some(m) = weight_problem(*w) {
                     bad(key(&format!("weights.{name}")), m);
                 }
             }
-            if !self.area.features.is_empty() && self.area.features.iter().all(|name| f.weights.get(name) == Some(&0.0)) {
-                bad(key("weights"), "every feature weighs 0: zones would be homogeneous in nothing (R² would mean nothing)".into());
+            if !self.area.features.is_empty() && self.area.features.iter().all(|name| f.weights.get(name) == Some(&0.0))
+            {
+                bad(
+                    key("weights"),
+                    "every feature weighs 0: zones would be homogeneous in nothing (R² would mean nothing)".into(),
+                );
             }
             // Zones.
             match f.zones.k {
@@ -469,12 +493,17 @@ impl Spec {
                 _ => {}
             }
             let mut pop_keys = Vec::new();
-            for (tier, lo, hi) in [("zones", f.zones.min_pop, f.zones.max_pop), ("groups", f.groups.min_pop, f.groups.max_pop)] {
+            for (tier, lo, hi) in
+                [("zones", f.zones.min_pop, f.zones.max_pop), ("groups", f.groups.min_pop, f.groups.max_pop)]
+            {
                 for (k, v) in [("min_pop", lo), ("max_pop", hi)] {
                     if let Some(v) = v {
                         pop_keys.push(format!("{tier}.{k}"));
                         if !v.is_finite() || v < 0.0 {
-                            bad(key(&format!("{tier}.{k}")), format!("population bounds must be finite and ≥ 0, found {}", num(v)));
+                            bad(
+                                key(&format!("{tier}.{k}")),
+                                format!("population bounds must be finite and ≥ 0, found {}", num(v)),
+                            );
                         }
                     }
                 }
@@ -506,11 +535,17 @@ impl Spec {
             // Groups.
             let g = &f.groups;
             if g.min_units == 0 || g.min_units > g.max_units {
-                bad(key("groups.min_units"), format!("{} must be between 1 and groups.max_units {}", g.min_units, g.max_units));
+                bad(
+                    key("groups.min_units"),
+                    format!("{} must be between 1 and groups.max_units {}", g.min_units, g.max_units),
+                );
             }
             if let Some(km) = g.max_km {
                 if !(km.is_finite() && km > 0.0) {
-                    bad(key("groups.max_km"), format!("must be a finite number of km > 0 (leave it out for no limit), found {km}"));
+                    bad(
+                        key("groups.max_km"),
+                        format!("must be a finite number of km > 0 (leave it out for no limit), found {km}"),
+                    );
                 }
             }
             if !g.compactness.is_finite() || g.compactness < 0.0 || g.compactness > MAX_WEIGHT {
@@ -536,13 +571,20 @@ impl Spec {
                             }
                             codes.push(m.istat.clone());
                             if let Some(first) = member_of.insert(m.istat.clone(), i) {
-                                bad(k.clone(), format!("{m} is also in keep_together[{first}]: merge the two groups into one"));
+                                bad(
+                                    k.clone(),
+                                    format!("{m} is also in keep_together[{first}]: merge the two groups into one"),
+                                );
                             }
                         }
                     }
                 }
                 if group.len() < 2 {
-                    let what = if group.is_empty() { "is empty".to_string() } else { format!("has one member ({})", group[0]) };
+                    let what = if group.is_empty() {
+                        "is empty".to_string()
+                    } else {
+                        format!("has one member ({})", group[0])
+                    };
                     bad(k, format!("{what}: a group to keep together needs at least two municipalities"));
                 }
                 group_of.push(codes);
@@ -563,12 +605,19 @@ impl Spec {
                     bad(k, format!("{a} is paired with itself"));
                     continue;
                 }
-                let pair_key = if a.istat < b.istat { (a.istat.clone(), b.istat.clone()) } else { (b.istat.clone(), a.istat.clone()) };
+                let pair_key = if a.istat < b.istat {
+                    (a.istat.clone(), b.istat.clone())
+                } else {
+                    (b.istat.clone(), a.istat.clone())
+                };
                 if let Some(first) = pairs.insert(pair_key, i) {
                     bad(k.clone(), format!("{a} and {b} are already kept apart by keep_apart[{first}]"));
                 }
                 if let Some(j) = group_of.iter().position(|g| g.contains(&a.istat) && g.contains(&b.istat)) {
-                    bad(k, format!("{a} and {b} are kept together by keep_together[{j}]: they cannot also be kept apart"));
+                    bad(
+                        k,
+                        format!("{a} and {b} are kept together by keep_together[{j}]: they cannot also be kept apart"),
+                    );
                 }
             }
         }
@@ -627,7 +676,11 @@ mod tests {
     #[test]
     fn a_wrong_k_says_what_k_may_be_and_where() {
         for bad in ["\"four\"", "-3", "2.5", "[2]", "[2, 3, 4]", "[-1, 3]", "{ lo = 2 }"] {
-            let text = DEFAULT_SPEC.replacen("zones = { k = 4, min_pop = 30000 }", &format!("zones = {{ k = {bad}, min_pop = 30000 }}"), 1);
+            let text = DEFAULT_SPEC.replacen(
+                "zones = { k = 4, min_pop = 30000 }",
+                &format!("zones = {{ k = {bad}, min_pop = 30000 }}"),
+                1,
+            );
             let e = Spec::parse(&text, "s.toml").unwrap_err().to_string();
             assert!(e.contains("a whole number ≥ 1") && e.contains("[lo, hi]"), "{bad}: {e}");
             assert!(e.contains("in [functions.ufficio_tecnico]") && e.contains("s.toml"), "{bad}: {e}");
@@ -658,8 +711,13 @@ mod tests {
 
     #[test]
     fn weights_must_be_usable_numbers() {
-        for (w, word) in [("1e308", "largest weight"), ("-1.0", "≥ 0"), ("nan", "finite"), ("inf", "finite"), ("1e-9", "smallest weight")]
-        {
+        for (w, word) in [
+            ("1e308", "largest weight"),
+            ("-1.0", "≥ 0"),
+            ("nan", "finite"),
+            ("inf", "finite"),
+            ("1e-9", "smallest weight"),
+        ] {
             let p = problems_of("log_pop = 1.5,", &format!("log_pop = {w},"));
             has(&p, "functions.polizia_locale.weights.log_pop", &[word]);
         }
@@ -695,7 +753,11 @@ mod tests {
         };
         has(&ict("[[\"017103\"]]"), &format!("{at}[0]"), &["one member", "017103"]);
         has(&ict("[[\"017103\", \"17103\"]]"), &format!("{at}[0]"), &["017103 Manerbio", "twice"]);
-        has(&ict("[[\"017103\", \"017122\"], [\"017122\", \"017137\"]]"), &format!("{at}[1]"), &["017122 Offlaga", "keep_together[0]"]);
+        has(
+            &ict("[[\"017103\", \"017122\"], [\"017122\", \"017137\"]]"),
+            &format!("{at}[1]"),
+            &["017122 Offlaga", "keep_together[0]"],
+        );
         has(&ict("[[\"017103\", \"999999\"]]"), &format!("{at}[0]"), &["999999"]);
         assert!(ict("[[\"017103\", \"017122\"]]").is_empty());
     }
@@ -709,8 +771,16 @@ mod tests {
         };
         has(&ict("[]", "[[\"017103\", \"17103\"]]"), &format!("{at}[0]"), &["017103 Manerbio", "itself"]);
         has(&ict("[]", "[[\"017103\", \"999999\"]]"), &format!("{at}[0]"), &["999999"]);
-        has(&ict("[]", "[[\"017103\", \"017122\"], [\"017122\", \"017103\"]]"), &format!("{at}[1]"), &["keep_apart[0]"]);
-        has(&ict("[[\"017103\", \"017122\"]]", "[[\"017122\", \"017103\"]]"), &format!("{at}[0]"), &["keep_together[0]", "017122 Offlaga"]);
+        has(
+            &ict("[]", "[[\"017103\", \"017122\"], [\"017122\", \"017103\"]]"),
+            &format!("{at}[1]"),
+            &["keep_apart[0]"],
+        );
+        has(
+            &ict("[[\"017103\", \"017122\"]]", "[[\"017122\", \"017103\"]]"),
+            &format!("{at}[0]"),
+            &["keep_together[0]", "017122 Offlaga"],
+        );
     }
 
     #[test]
@@ -748,11 +818,10 @@ mod tests {
 
     #[test]
     fn every_problem_is_listed() {
-        let text = DEFAULT_SPEC.replacen("time_limit = 120.0", "time_limit = 0.0", 1).replacen("k = 4", "k = 0", 1).replacen(
-            "max_km = 15.0",
-            "max_km = nan",
-            1,
-        );
+        let text = DEFAULT_SPEC
+            .replacen("time_limit = 120.0", "time_limit = 0.0", 1)
+            .replacen("k = 4", "k = 0", 1)
+            .replacen("max_km = 15.0", "max_km = nan", 1);
         let (t, names) = area();
         let e = Spec::parse(&text, "s.toml").unwrap().check(&t, &names, "s.toml").unwrap_err().to_string();
         assert!(e.starts_with("s.toml: 3 problems"), "{e}");

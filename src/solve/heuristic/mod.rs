@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::objective::Medoid;
 use crate::partition::Partition;
-use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, SolverKind};
+use crate::solve::{SolverKind, Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams};
 
 use construct::{skater, spanning_forest, subtree_tallies, ward};
 use state::{Ctx, State};
