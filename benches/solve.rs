@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use pianura::features::FeatureMatrix;
 use pianura::graph::{AdjacencyGraph, Contiguity};
-use pianura::objective::Tally;
-use pianura::partition::Partition;
+use pianura::objective::{move_delta, ZoneCost};
+use pianura::partition::{Partition, Pieces, Tallied};
 use pianura::solve::{solve, Constraints, Instance, Method, ObjectiveKind, SolveParams};
 use pianura::territory::Territory;
 
@@ -28,9 +28,16 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("objective");
     let labels: Vec<usize> = (0..lombardia.n()).map(|i| i * 25 / lombardia.n()).collect();
     let part = Partition::from_labels(&labels);
-    let tally = Tally::new(lombardia.x.view(), &part);
+    // The delta the heuristic runs: the two zones' tallies after the move, scored, minus before.
+    let pieces = Pieces::units(lombardia.x.view(), &lombardia.pop);
+    let tallied = Tallied::new(&pieces, &labels);
+    let (from, to) = (part.zone_of(700), part.zone_of(700) + 1);
     g.bench_function("ssd_delta/lombardia/k=25", |b| {
-        b.iter(|| tally.delta_ssd(lombardia.x.view(), 700, part.zone_of(700), part.zone_of(700) + 1))
+        b.iter(|| {
+            let [f, t] = tallied.moved(&pieces, 700, to);
+            let before = [tallied.zone(from).ssd(), tallied.zone(to).ssd()];
+            move_delta(before, [ZoneCost::Ssd.zone(&f, Vec::new), ZoneCost::Ssd.zone(&t, Vec::new)])
+        })
     });
     let ssd = lombardia.objective(ObjectiveKind::Ssd);
     g.bench_function("ssd_evaluate/lombardia/k=25", |b| b.iter(|| ssd.evaluate(&part)));

@@ -394,39 +394,15 @@ fn recom_step(adj: &[Vec<usize>], pop: &[f64], p: &mut Partition, lo: f64, hi: f
     false
 }
 
-/// A random spanning tree of `region` (minimum spanning tree of uniform random weights, Prim):
-/// returns the visit order from a root and each unit's parent (by position in `region`).
+/// A random spanning tree of `region` (minimum spanning tree of uniform random weights, Prim,
+/// from a random root): returns the visit order from the root and each unit's parent (by
+/// position in `region`).
 fn random_tree(adj: &[Vec<usize>], region: &[usize], rng: &mut Xoshiro256PlusPlus) -> (Vec<usize>, Vec<Option<usize>>) {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    let pos = |u: usize| region.binary_search(&u).ok();
-    let mut parent: Vec<Option<usize>> = vec![None; region.len()];
-    let mut done = vec![false; region.len()];
     let root = region[rng.gen_range(0..region.len())];
-    done[pos(root).unwrap()] = true;
-    let mut order = vec![root];
-    let mut heap = BinaryHeap::new();
-    let push = |heap: &mut BinaryHeap<_>, u: usize, rng: &mut Xoshiro256PlusPlus, done: &[bool]| {
-        for &v in &adj[u] {
-            if let Some(pv) = pos(v) {
-                if !done[pv] {
-                    heap.push(Reverse((rng.gen::<u64>(), u, v)));
-                }
-            }
-        }
-    };
-    push(&mut heap, root, rng, &done);
-    while let Some(Reverse((_, u, v))) = heap.pop() {
-        let pv = pos(v).unwrap();
-        if done[pv] {
-            continue;
-        }
-        done[pv] = true;
-        parent[pv] = Some(u);
-        order.push(v);
-        push(&mut heap, v, rng, &done);
-    }
-    (order, parent)
+    let inside = |u: usize| region.binary_search(&u).is_ok();
+    let forest = crate::partition::tree::prim_forest(adj, inside, [root], |_, _| rng.gen::<u64>());
+    let parent = region.iter().map(|&u| Some(forest.parent[u]).filter(|&p| p != usize::MAX)).collect();
+    (forest.order, parent)
 }
 
 /// Share of samples at or below `value` (a percentile in 0–100).

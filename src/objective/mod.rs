@@ -8,12 +8,13 @@
 //!   and costs the sum of its members' costs to that centre, the centre being the best member
 //!   (Hess et al. 1965 style assignment). Costs come from [`MedoidCosts`].
 //!
-//! Each has `evaluate` and `delta` (the change when one unit moves), both pure. Local search
-//! keeps a [`Tally`] or per-zone medoid costs itself and uses the same formulas.
+//! Each zone is scored by [`ZoneCost`] from its [`ZoneTally`] (SSD, pairwise) or its units
+//! (medoid); `evaluate` sums it over a partition, and local search takes the change of a move
+//! as [`move_delta`] of the two zones' scores before and after — the same formulas both ways.
 
 use ndarray::{Array2, ArrayView2};
 
-use crate::partition::Partition;
+use crate::partition::{Partition, ZoneTally};
 
 /// A partition score: lower is better.
 pub trait Objective: Sync {
@@ -21,139 +22,88 @@ pub trait Objective: Sync {
     fn name(&self) -> &'static str;
     /// The score of a partition.
     fn evaluate(&self, p: &Partition) -> f64;
-    /// `evaluate(after) − evaluate(before)` for moving `unit` to zone `to`.
-    fn delta(&self, p: &Partition, unit: usize, to: usize) -> f64;
 }
 
-/// Per-zone sums that make SSD and pairwise deltas O(features).
+/// How one zone is scored; a partition's score is the sum over its zones.
+#[derive(Debug, Clone, Copy)]
+pub enum ZoneCost<'a> {
+    /// SSD of the zone.
+    Ssd,
+    /// Pairwise heterogeneity: size × SSD.
+    Pairwise,
+    /// Cost to the zone's centre: a fixed centre when the zone holds one (the first listed),
+    /// else its best member.
+    Medoid {
+        /// The cost matrix.
+        costs: &'a MedoidCosts,
+        /// Centres fixed in advance.
+        fixed: &'a [usize],
+    },
+}
+
+impl ZoneCost<'_> {
+    /// The score of a zone with tally `t`; `units` lists its units, asked for by the medoid
+    /// cost only (it sums in that order).
+    pub fn zone(&self, t: &ZoneTally, units: impl FnOnce() -> Vec<usize>) -> f64 {
+        match *self {
+            ZoneCost::Ssd => t.ssd(),
+            ZoneCost::Pairwise => t.count as f64 * t.ssd(),
+            ZoneCost::Medoid { costs, fixed } => {
+                let units = units();
+                if units.is_empty() {
+                    return 0.0;
+                }
+                match fixed.iter().find(|c| units.contains(c)) {
+                    Some(&c) => units.iter().map(|&i| costs.cost[[i, c]]).sum(),
+                    None => costs.zone(&units).0,
+                }
+            }
+        }
+    }
+}
+
+/// Change of a zone-additive score when a move turns two zones\' scores `before` into
+/// `after` (written once, so every search adds in the same order).
+pub fn move_delta(before: [f64; 2], after: [f64; 2]) -> f64 {
+    after[0] + after[1] - before[0] - before[1]
+}
+
+/// Tallies of every zone of a partition of the rows of `x`: SSD and pairwise in one pass.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
-    p: usize,
-    /// Zone-major sums of feature vectors, `k × p`.
-    sums: Vec<f64>,
-    /// Sum of squared norms per zone.
-    sumsq: Vec<f64>,
-    /// Units per zone.
-    counts: Vec<usize>,
-    /// Squared norm of each unit's vector.
-    norms: Vec<f64>,
+    zones: Vec<ZoneTally>,
 }
 
 impl Tally {
-    /// Tallies a partition of the rows of `x`.
+    /// Tallies a partition of the rows of `x`, adding rows in unit order.
     pub fn new(x: ArrayView2<f64>, part: &Partition) -> Self {
-        let p = x.ncols();
-        let k = part.k();
-        let norms: Vec<f64> = x.rows().into_iter().map(|r| r.dot(&r)).collect();
-        let mut t = Tally { p, sums: vec![0.0; k * p], sumsq: vec![0.0; k], counts: vec![0; k], norms };
+        let mut zones = vec![ZoneTally::empty(x.ncols()); part.k()];
         for (u, &z) in part.labels().iter().enumerate() {
-            t.add(x, u, z);
+            let row = x.row(u);
+            zones[z].add_row(row, row.dot(&row), 0.0);
         }
-        t
-    }
-
-    fn add(&mut self, x: ArrayView2<f64>, u: usize, z: usize) {
-        for (s, v) in self.sums[z * self.p..(z + 1) * self.p].iter_mut().zip(x.row(u)) {
-            *s += v;
-        }
-        self.sumsq[z] += self.norms[u];
-        self.counts[z] += 1;
-    }
-
-    fn remove(&mut self, x: ArrayView2<f64>, u: usize, z: usize) {
-        for (s, v) in self.sums[z * self.p..(z + 1) * self.p].iter_mut().zip(x.row(u)) {
-            *s -= v;
-        }
-        self.sumsq[z] -= self.norms[u];
-        self.counts[z] -= 1;
-    }
-
-    /// Moves unit `u` (row of `x`) from zone `from` to zone `to`.
-    pub fn apply(&mut self, x: ArrayView2<f64>, u: usize, from: usize, to: usize) {
-        self.remove(x, u, from);
-        self.add(x, u, to);
-    }
-
-    fn sum_sq(&self, z: usize) -> f64 {
-        self.sums[z * self.p..(z + 1) * self.p].iter().map(|s| s * s).sum()
+        Tally { zones }
     }
 
     /// SSD of one zone: Σ‖xᵢ‖² − ‖Σxᵢ‖²/n.
     pub fn zone_ssd(&self, z: usize) -> f64 {
-        match self.counts[z] {
-            0 => 0.0,
-            n => (self.sumsq[z] - self.sum_sq(z) / n as f64).max(0.0),
-        }
+        ZoneCost::Ssd.zone(&self.zones[z], Vec::new)
     }
 
     /// Total SSD.
     pub fn ssd(&self) -> f64 {
-        (0..self.counts.len()).map(|z| self.zone_ssd(z)).sum()
+        self.zones.iter().map(|t| ZoneCost::Ssd.zone(t, Vec::new)).sum()
     }
 
     /// Total pairwise heterogeneity: Σ_z n_z·SSD_z.
     pub fn pairwise(&self) -> f64 {
-        (0..self.counts.len()).map(|z| self.counts[z] as f64 * self.zone_ssd(z)).sum()
+        self.zones.iter().map(|t| ZoneCost::Pairwise.zone(t, Vec::new)).sum()
     }
 
     /// Units in zone `z`.
     pub fn count(&self, z: usize) -> usize {
-        self.counts[z]
+        self.zones[z].count
     }
-
-    /// (ΔSSD of `from`, ΔSSD of `to`) and the new sizes, for moving row `u`.
-    fn move_terms(&self, x: ArrayView2<f64>, u: usize, from: usize, to: usize) -> [(f64, f64, usize); 2] {
-        let row = x.row(u);
-        let (mut dot_from, mut dot_to) = (0.0, 0.0);
-        for (j, v) in row.iter().enumerate() {
-            dot_from += self.sums[from * self.p + j] * v;
-            dot_to += self.sums[to * self.p + j] * v;
-        }
-        let nu = self.norms[u];
-        let (nf, nt) = (self.counts[from], self.counts[to]);
-        // New ‖S‖² after removing / adding the row: ‖S∓x‖² = ‖S‖² ∓ 2S·x + ‖x‖².
-        let sf = self.sum_sq(from) - 2.0 * dot_from + nu;
-        let st = self.sum_sq(to) + 2.0 * dot_to + nu;
-        let ssd = |sumsq: f64, s2: f64, n: usize| if n == 0 { 0.0 } else { (sumsq - s2 / n as f64).max(0.0) };
-        let new_from = ssd(self.sumsq[from] - nu, sf, nf - 1);
-        let new_to = ssd(self.sumsq[to] + nu, st, nt + 1);
-        [(self.zone_ssd(from), new_from, nf), (self.zone_ssd(to), new_to, nt)]
-    }
-
-    /// Change of total SSD when row `u` moves from `from` to `to`.
-    pub fn delta_ssd(&self, x: ArrayView2<f64>, u: usize, from: usize, to: usize) -> f64 {
-        if from == to {
-            return 0.0;
-        }
-        let [(of, nf_, _), (ot, nt_, _)] = self.move_terms(x, u, from, to);
-        (nf_ - of) + (nt_ - ot)
-    }
-
-    /// Change of total pairwise heterogeneity when row `u` moves from `from` to `to`.
-    pub fn delta_pairwise(&self, x: ArrayView2<f64>, u: usize, from: usize, to: usize) -> f64 {
-        if from == to {
-            return 0.0;
-        }
-        let [(of, nf_, cf), (ot, nt_, ct)] = self.move_terms(x, u, from, to);
-        ((cf - 1) as f64 * nf_ - cf as f64 * of) + ((ct + 1) as f64 * nt_ - ct as f64 * ot)
-    }
-}
-
-/// A tally of just the two zones a move touches (`unit`'s zone as 0, `to` as 1): the delta
-/// then costs O((|from| + |to|) · features), not a pass over the whole partition. Callers
-/// handle a move within the same zone (delta 0) first.
-fn two_zone_tally(x: ArrayView2<f64>, p: &Partition, unit: usize, to: usize) -> Tally {
-    let from = p.zone_of(unit);
-    let cols = x.ncols();
-    let mut t = Tally { p: cols, sums: vec![0.0; 2 * cols], sumsq: vec![0.0; 2], counts: vec![0; 2], norms: vec![0.0; x.nrows()] };
-    for (slot, z) in [(0, from), (1, to)] {
-        for &u in p.members(z) {
-            let row = x.row(u);
-            t.norms[u] = row.dot(&row);
-            t.add(x, u, slot);
-        }
-    }
-    t
 }
 
 /// Sum of squared deviations from zone means, over standardized (weighted) features.
@@ -170,12 +120,6 @@ impl Objective for Ssd {
     fn evaluate(&self, p: &Partition) -> f64 {
         Tally::new(self.x.view(), p).ssd()
     }
-    fn delta(&self, p: &Partition, unit: usize, to: usize) -> f64 {
-        if p.zone_of(unit) == to {
-            return 0.0;
-        }
-        two_zone_tally(self.x.view(), p, unit, to).delta_ssd(self.x.view(), unit, 0, 1)
-    }
 }
 
 /// Sum over same-zone pairs of squared Euclidean distances.
@@ -191,12 +135,6 @@ impl Objective for Pairwise {
     }
     fn evaluate(&self, p: &Partition) -> f64 {
         Tally::new(self.x.view(), p).pairwise()
-    }
-    fn delta(&self, p: &Partition, unit: usize, to: usize) -> f64 {
-        if p.zone_of(unit) == to {
-            return 0.0;
-        }
-        two_zone_tally(self.x.view(), p, unit, to).delta_pairwise(self.x.view(), unit, 0, 1)
     }
 }
 
@@ -262,18 +200,6 @@ impl Objective for Medoid {
     fn evaluate(&self, p: &Partition) -> f64 {
         p.zones().iter().map(|m| if m.is_empty() { 0.0 } else { self.costs.zone(m).0 }).sum()
     }
-    fn delta(&self, p: &Partition, unit: usize, to: usize) -> f64 {
-        let from = p.zone_of(unit);
-        if from == to {
-            return 0.0;
-        }
-        let cost = |m: &[usize]| if m.is_empty() { 0.0 } else { self.costs.zone(m).0 };
-        let old = cost(p.members(from)) + cost(p.members(to));
-        let without: Vec<usize> = p.members(from).iter().copied().filter(|&u| u != unit).collect();
-        let mut with = p.members(to).to_vec();
-        with.push(unit);
-        cost(&without) + cost(&with) - old
-    }
 }
 
 /// Total sum of squares: the SSD of the whole area as one zone.
@@ -284,6 +210,7 @@ pub fn tss(x: ArrayView2<f64>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::partition::{Pieces, Tallied};
     use ndarray::array;
     use proptest::prelude::*;
 
@@ -305,32 +232,50 @@ mod tests {
     }
 
     proptest! {
-        /// delta == evaluate(after) − evaluate(before), for every objective.
+        /// The delta a search takes — [`move_delta`] of the two zones' [`ZoneCost`]s before
+        /// and after, the after tallies from [`Tallied::moved`] — equals evaluate(after) −
+        /// evaluate(before), for every objective (medoid with and without a fixed centre).
         #[test]
         fn delta_is_the_difference_of_two_evaluations(
             rows in prop::collection::vec(prop::collection::vec(-3.0f64..3.0, 3), 2..12),
             labels_seed in prop::collection::vec(0usize..4, 12),
             unit_seed in 0usize..100,
             to in 0usize..4,
+            fixed_seed in 0usize..100,
         ) {
             let n = rows.len();
             let x = Array2::from_shape_fn((n, 3), |(i, j)| rows[i][j]);
             let mut labels: Vec<usize> = labels_seed[..n].to_vec();
-            labels[0] = 0; labels[n - 1] = 3; // four zones may exist; some may be empty
-            let p = Partition::from_labels(&labels);
+            labels[0] = 0; labels[n - 1] = 3;
+            let pieces = Pieces::units(x.view(), &vec![1.0; n]);
+            let t = Tallied::new(&pieces, &labels);
+            let p = t.part().clone();
             let unit = unit_seed % n;
-            let to = to % p.k();
-            let objectives: Vec<Box<dyn Objective>> = vec![
-                Box::new(Ssd { x: x.clone() }),
-                Box::new(Pairwise { x: x.clone() }),
-                Box::new(Medoid { costs: MedoidCosts::new(x.view(), None, None) }),
+            let (from, to) = (p.zone_of(unit), to % p.k());
+            prop_assume!(from != to);
+            let mut after = p.clone();
+            after.move_unit(unit, to);
+            let costs = MedoidCosts::new(x.view(), None, None);
+            let fixed = [fixed_seed % n];
+            type Evaluate<'a> = Box<dyn Fn(&Partition) -> f64 + 'a>;
+            let evaluated: Vec<(ZoneCost, Evaluate)> = vec![
+                (ZoneCost::Ssd, Box::new(|q| Ssd { x: x.clone() }.evaluate(q))),
+                (ZoneCost::Pairwise, Box::new(|q| Pairwise { x: x.clone() }.evaluate(q))),
+                (ZoneCost::Medoid { costs: &costs, fixed: &[] }, Box::new(|q| Medoid { costs: costs.clone() }.evaluate(q))),
+                (ZoneCost::Medoid { costs: &costs, fixed: &fixed }, Box::new(|q: &Partition| {
+                    let m = Medoid { costs: costs.clone() };
+                    let centres: Vec<usize> = q.zones().iter().zip(m.centres(q))
+                        .map(|(z, b)| if z.contains(&fixed[0]) { fixed[0] } else { b }).collect();
+                    m.evaluate_with(q, &centres)
+                })),
             ];
-            for o in &objectives {
-                let mut after = p.clone();
-                after.move_unit(unit, to);
-                let expected = o.evaluate(&after) - o.evaluate(&p);
-                let got = o.delta(&p, unit, to);
-                prop_assert!((got - expected).abs() < 1e-9, "{}: delta {} vs {}", o.name(), got, expected);
+            let [mf, mt] = t.moved(&pieces, unit, to);
+            for (cost, evaluate) in &evaluated {
+                let before = [cost.zone(t.zone(from), || p.members(from).to_vec()), cost.zone(t.zone(to), || p.members(to).to_vec())];
+                let after_scores = [cost.zone(&mf, || after.members(from).to_vec()), cost.zone(&mt, || after.members(to).to_vec())];
+                let got = move_delta(before, after_scores);
+                let expected = evaluate(&after) - evaluate(&p);
+                prop_assert!((got - expected).abs() < 1e-9, "{:?}: delta {} vs {}", cost, got, expected);
             }
         }
     }

@@ -4,6 +4,7 @@
 
 use ndarray::Array2;
 
+use crate::partition::Pieces;
 use crate::solve::{Constraints, Instance};
 
 /// The contracted instance.
@@ -15,16 +16,8 @@ pub(crate) struct Atoms {
     pub of_unit: Vec<usize>,
     /// Atom adjacency, ascending.
     pub adj: Vec<Vec<usize>>,
-    /// Residents per atom.
-    pub pop: Vec<f64>,
-    /// Sum of member feature vectors, atoms × features.
-    pub sum: Array2<f64>,
-    /// Sum of members' squared norms.
-    pub sumsq: Vec<f64>,
-    /// Municipalities per atom.
-    pub count: Vec<usize>,
-    /// Atoms each atom must not share a zone with (with multiplicity), ascending.
-    pub apart: Vec<Vec<usize>>,
+    /// Each atom's sums, residents and keep-apart atoms: what zone tallies add up.
+    pub pieces: Pieces,
 }
 
 impl Atoms {
@@ -61,9 +54,9 @@ impl Atoms {
                 }
             }
         }
-        for u in 0..n {
-            if of_unit[u] == usize::MAX {
-                of_unit[u] = units.len();
+        for (u, a) in of_unit.iter_mut().enumerate() {
+            if *a == usize::MAX {
+                *a = units.len();
                 units.push(vec![u]);
             }
         }
@@ -107,7 +100,7 @@ impl Atoms {
         for l in &mut apart {
             l.sort_unstable();
         }
-        Atoms { units, of_unit, adj, pop, sum, sumsq, count, apart }
+        Atoms { units, of_unit, adj, pieces: Pieces { sum, sumsq, count, pop, apart } }
     }
 
     pub fn len(&self) -> usize {

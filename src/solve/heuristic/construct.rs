@@ -13,7 +13,10 @@ use std::collections::{BTreeSet, BinaryHeap};
 use rand::Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::state::{Ctx, Zone};
+use crate::partition::tree::{prim_forest, TotalF64};
+use crate::partition::ZoneTally;
+
+use super::state::Ctx;
 
 /// A merge candidate in the heap: lowest cost first, then lowest ids.
 #[derive(Debug, PartialEq)]
@@ -41,7 +44,7 @@ impl PartialOrd for Candidate {
 }
 
 struct Cluster {
-    zone: Zone,
+    zone: ZoneTally,
     atoms: Vec<usize>,
     adj: BTreeSet<usize>,
     version: u32,
@@ -61,16 +64,10 @@ fn merge_cost(ctx: &Ctx, x: &Cluster, y: &Cluster) -> f64 {
         .sum();
     let ward = nx * ny / (nx + ny) * d2;
     let mut merged = x.zone.clone();
-    for (s, v) in merged.sum.iter_mut().zip(&y.zone.sum) {
-        *s += v;
-    }
-    merged.sumsq += y.zone.sumsq;
-    merged.count += y.zone.count;
-    merged.pop += y.zone.pop;
-    merged.apart +=
-        y.zone.apart + x.atoms.iter().map(|&a| ctx.atoms.apart[a].iter().filter(|b| y.atoms.contains(b)).count()).sum::<usize>();
+    merged.absorb(&y.zone);
+    merged.apart += ctx.atoms.pieces.apart_between(&x.atoms, &y.atoms);
     // Only upper bounds and keep-apart pairs: lower bounds are what merging works towards.
-    let over = |z: &Zone| {
+    let over = |z: &ZoneTally| {
         let c = ctx.cons;
         z.apart as f64
             + c.max_pop.map_or(0.0, |hi| (z.pop - hi).max(0.0) / ctx.mean_pop)
@@ -112,14 +109,8 @@ pub(crate) fn ward(ctx: &Ctx, k: usize, noise: f64, rng: &mut Xoshiro256PlusPlus
         }
         let y = clusters[c.b].take().expect("fresh candidate");
         let x = clusters[c.a].as_mut().expect("fresh candidate");
-        let cross: usize = x.atoms.iter().map(|&a| atoms.apart[a].iter().filter(|b| y.atoms.contains(b)).count()).sum();
-        for (s, v) in x.zone.sum.iter_mut().zip(&y.zone.sum) {
-            *s += v;
-        }
-        x.zone.sumsq += y.zone.sumsq;
-        x.zone.count += y.zone.count;
-        x.zone.pop += y.zone.pop;
-        x.zone.apart += y.zone.apart + cross;
+        x.zone.absorb(&y.zone);
+        x.zone.apart += atoms.pieces.apart_between(&x.atoms, &y.atoms);
         x.atoms.extend(y.atoms);
         x.adj.extend(y.adj);
         x.adj.remove(&c.a);
@@ -148,50 +139,65 @@ pub(crate) fn ward(ctx: &Ctx, k: usize, noise: f64, rng: &mut Xoshiro256PlusPlus
 
 /// Squared distance between two atoms' mean feature vectors.
 fn atom_distance(ctx: &Ctx, a: usize, b: usize) -> f64 {
-    let at = &ctx.atoms;
+    let at = &ctx.atoms.pieces;
     let (na, nb) = (at.count[a] as f64, at.count[b] as f64);
     at.sum.row(a).iter().zip(at.sum.row(b)).map(|(x, y)| (x / na - y / nb).powi(2)).sum()
 }
 
-/// Minimum spanning forest of the atom graph (Prim from every unvisited atom), as adjacency.
+/// Minimum spanning forest of `atoms` in the atom graph over feature distances (Prim from
+/// each atom in turn not yet reached), as adjacency in the order edges joined. `jitter`
+/// scales each distance by `0.5 + U(0,1)`, drawn as Prim first sees the edge.
 pub(crate) fn spanning_forest(ctx: &Ctx, atoms: &[usize], jitter: Option<&mut Xoshiro256PlusPlus>) -> Vec<Vec<usize>> {
     let m = ctx.atoms.len();
     let mut inside = vec![false; m];
     for &a in atoms {
         inside[a] = true;
     }
-    let mut tree = vec![Vec::new(); m];
-    let mut done = vec![false; m];
     let mut jitter = jitter;
-    for &root in atoms {
-        if done[root] {
-            continue;
-        }
-        done[root] = true;
-        let mut heap = BinaryHeap::new();
-        let push_edges = |heap: &mut BinaryHeap<Candidate>, u: usize, done: &[bool], jitter: &mut Option<&mut Xoshiro256PlusPlus>| {
-            for &v in &ctx.atoms.adj[u] {
-                if inside[v] && !done[v] {
-                    let mut cost = atom_distance(ctx, u, v);
-                    if let Some(r) = jitter.as_deref_mut() {
-                        cost *= 0.5 + r.gen::<f64>();
-                    }
-                    heap.push(Candidate { cost, a: u, b: v, va: 0, vb: 0 });
-                }
+    let forest = prim_forest(
+        &ctx.atoms.adj,
+        |v| inside[v],
+        atoms.iter().copied(),
+        |u, v| {
+            let mut cost = atom_distance(ctx, u, v);
+            if let Some(r) = jitter.as_deref_mut() {
+                cost *= 0.5 + r.gen::<f64>();
             }
-        };
-        push_edges(&mut heap, root, &done, &mut jitter);
-        while let Some(c) = heap.pop() {
-            if done[c.b] {
-                continue;
-            }
-            done[c.b] = true;
-            tree[c.a].push(c.b);
-            tree[c.b].push(c.a);
-            push_edges(&mut heap, c.b, &done, &mut jitter);
+            TotalF64(cost)
+        },
+    );
+    let mut tree = vec![Vec::new(); m];
+    for &v in &forest.order {
+        let u = forest.parent[v];
+        if u != usize::MAX {
+            tree[u].push(v);
+            tree[v].push(u);
         }
     }
     tree
+}
+
+/// A subtree's tally and its number of atoms.
+pub(crate) struct Subtree {
+    pub tally: ZoneTally,
+    pub atoms: usize,
+}
+
+/// The tally of every subtree of a rooted tree, by atom (`None` off the tree). `order` lists
+/// each atom before its descendants; an atom's tally is its own, then its `children`'s
+/// absorbed in the order listed (SKATER and merge-and-split differ only in that order).
+pub(crate) fn subtree_tallies(ctx: &Ctx, order: &[usize], children: impl Fn(usize) -> Vec<usize>) -> Vec<Option<Subtree>> {
+    let mut sub: Vec<Option<Subtree>> = (0..ctx.atoms.len()).map(|_| None).collect();
+    for &u in order.iter().rev() {
+        let mut s = Subtree { tally: ctx.zone_of_atoms(&[u]), atoms: 1 };
+        for c in children(u) {
+            let child = sub[c].as_ref().expect("child done first");
+            s.tally.absorb(&child.tally);
+            s.atoms += child.atoms;
+        }
+        sub[u] = Some(s);
+    }
+    sub
 }
 
 /// The tree containing `root` in `tree`, as (order from root, parent of each visited atom).
@@ -249,31 +255,13 @@ pub(crate) fn skater(ctx: &Ctx, k: usize) -> Vec<usize> {
             let order = root_tree(&tree, order[0], &mut parent);
             let whole = ctx.zone_of_atoms(&order);
             let whole_score = whole.ssd() + ctx.lambda * ctx.violation(&whole);
-            let mut sub: Vec<Option<Zone>> = vec![None; m];
-            for &u in order.iter().rev() {
-                let mut z = ctx.zone_of_atoms(&[u]);
-                for &v in &tree[u] {
-                    if v != parent[u] {
-                        let c = sub[v].as_ref().expect("child done first");
-                        for (s, x) in z.sum.iter_mut().zip(&c.sum) {
-                            *s += x;
-                        }
-                        z.sumsq += c.sumsq;
-                        z.count += c.count;
-                        z.pop += c.pop;
-                    }
-                }
-                sub[u] = Some(z);
-            }
+            let children = |u: usize| tree[u].iter().copied().filter(|&v| v != parent[u]).collect();
+            let sub = subtree_tallies(ctx, &order, children);
             for &u in order.iter().skip(1) {
-                let side = sub[u].as_ref().unwrap();
-                let mut rest = whole.clone();
-                for (s, x) in rest.sum.iter_mut().zip(&side.sum) {
-                    *s -= x;
-                }
-                rest.sumsq -= side.sumsq;
-                rest.count -= side.count;
-                rest.pop -= side.pop;
+                let side = &sub[u].as_ref().expect("in the tree").tally;
+                // `rest` keeps the whole tree's keep-apart count: pairs across the cut are
+                // not recounted here.
+                let rest = ZoneTally { apart: whole.apart, ..whole.without(side) };
                 let split = side.ssd() + rest.ssd() + ctx.lambda * (ctx.violation(side) + ctx.violation(&rest));
                 let gain = whole_score - split;
                 if best.is_none_or(|(g, _, _)| gain > g) {

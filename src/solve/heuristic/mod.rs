@@ -21,8 +21,8 @@ use crate::objective::Medoid;
 use crate::partition::Partition;
 use crate::solve::{CheckedParams, Constraints, Instance, Invalid, NotFound, ObjectiveKind, Outcome, SolveError, SolverKind};
 
-use construct::{skater, spanning_forest, ward};
-use state::{Ctx, State, Zone};
+use construct::{skater, spanning_forest, subtree_tallies, ward};
+use state::{Ctx, State};
 
 /// The RNG of start `i` under `seed` (SplitMix-style mixing of the pair).
 fn rng_for(seed: u64, i: usize) -> Xoshiro256PlusPlus {
@@ -134,14 +134,14 @@ fn run_start(ctx: &Ctx, k: usize, seed: u64, i: usize, sweeps: usize) -> (f64, V
             idle += 1;
         }
     }
-    (state.total(), state.part.labels().to_vec())
+    (state.total(), state.part().labels().to_vec())
 }
 
 /// Picks a random contiguity-safe move: (atom, target zone).
 fn random_move(ctx: &Ctx, state: &State, rng: &mut Xoshiro256PlusPlus) -> Option<(usize, usize)> {
     let a = rng.gen_range(0..ctx.atoms.len());
-    let zones = state.part.neighbour_zones(&ctx.atoms.adj, a);
-    if zones.is_empty() || !state.part.can_leave(&ctx.atoms.adj, a) {
+    let zones = state.part().neighbour_zones(&ctx.atoms.adj, a);
+    if zones.is_empty() || !state.part().can_leave(&ctx.atoms.adj, a) {
         return None;
     }
     Some((a, zones[rng.gen_range(0..zones.len())]))
@@ -186,8 +186,8 @@ fn descend(ctx: &Ctx, state: &mut State) {
     loop {
         let mut improved = false;
         for a in 0..ctx.atoms.len() {
-            let zones = state.part.neighbour_zones(&ctx.atoms.adj, a);
-            if zones.is_empty() || !state.part.can_leave(&ctx.atoms.adj, a) {
+            let zones = state.part().neighbour_zones(&ctx.atoms.adj, a);
+            if zones.is_empty() || !state.part().can_leave(&ctx.atoms.adj, a) {
                 continue;
             }
             let best = zones.into_iter().map(|to| (to, state.eval(ctx, a, to))).min_by(|x, y| x.1.delta.total_cmp(&y.1.delta));
@@ -207,12 +207,12 @@ fn descend(ctx: &Ctx, state: &mut State) {
 /// Merge-and-split: for each pair of adjacent zones, join them, draw a random spanning tree
 /// of the union and cut it at the best edge. Returns true if any pair improved.
 fn merge_split(ctx: &Ctx, state: &mut State, rng: &mut Xoshiro256PlusPlus) -> bool {
-    let k = state.part.k();
+    let k = state.part().k();
     let adj = &ctx.atoms.adj;
     let mut pairs = std::collections::BTreeSet::new();
-    for a in 0..ctx.atoms.len() {
-        for &b in &adj[a] {
-            let (za, zb) = (state.part.zone_of(a), state.part.zone_of(b));
+    for (a, near) in adj.iter().enumerate() {
+        for &b in near {
+            let (za, zb) = (state.part().zone_of(a), state.part().zone_of(b));
             if za < zb {
                 pairs.insert((za, zb));
             }
@@ -221,13 +221,13 @@ fn merge_split(ctx: &Ctx, state: &mut State, rng: &mut Xoshiro256PlusPlus) -> bo
     let mut improved = false;
     for (za, zb) in pairs {
         debug_assert!(za < k && zb < k);
-        let mut region: Vec<usize> = state.part.members(za).to_vec();
-        region.extend_from_slice(state.part.members(zb));
+        let mut region: Vec<usize> = state.part().members(za).to_vec();
+        region.extend_from_slice(state.part().members(zb));
         if ctx.kind == ObjectiveKind::Medoid && region.len() > 80 {
             continue; // O(r³) cut scoring: left to single moves on large zones
         }
         region.sort_unstable();
-        let still_adjacent = state.part.members(za).iter().any(|&a| adj[a].iter().any(|&b| state.part.zone_of(b) == zb));
+        let still_adjacent = state.part().members(za).iter().any(|&a| adj[a].iter().any(|&b| state.part().zone_of(b) == zb));
         if !still_adjacent {
             continue;
         }
@@ -263,46 +263,30 @@ fn best_cut(ctx: &Ctx, region: &[usize], rng: &mut Xoshiro256PlusPlus) -> Option
     if order.len() != region.len() {
         return None; // the union is not connected (cannot happen for adjacent connected zones)
     }
-    let pos: std::collections::HashMap<usize, usize> = order.iter().enumerate().map(|(i, &u)| (u, i)).collect();
-    let mut size = vec![1usize; order.len()];
-    let mut sub: Vec<Zone> = order.iter().map(|&u| ctx.zone_of_atoms(&[u])).collect();
-    for i in (1..order.len()).rev() {
-        let p = pos[&parent[order[i]]];
-        size[p] += size[i];
-        let child = sub[i].clone();
-        let z = &mut sub[p];
-        for (s, x) in z.sum.iter_mut().zip(&child.sum) {
-            *s += x;
-        }
-        z.sumsq += child.sumsq;
-        z.count += child.count;
-        z.pop += child.pop;
-    }
-    let whole = sub[0].clone();
+    // Children after their parent, so each child's subtree is a later slice; last first.
+    let children = |u: usize| tree[u].iter().rev().copied().filter(|&v| v != parent[u]).collect();
+    let sub = subtree_tallies(ctx, &order, children);
+    let size = |u: usize| sub[u].as_ref().expect("in the tree").atoms;
+    let whole = &sub[order[0]].as_ref().expect("root").tally;
     let exact = ctx.kind == ObjectiveKind::Medoid || !ctx.cons.cannot_link.is_empty();
     let mut best: Option<(f64, usize)> = None;
     for i in 1..order.len() {
-        let side = &sub[i];
-        let mut rest = whole.clone();
-        for (s, x) in rest.sum.iter_mut().zip(&side.sum) {
-            *s -= x;
-        }
-        rest.sumsq -= side.sumsq;
-        rest.count -= side.count;
-        rest.pop -= side.pop;
+        let side = &sub[order[i]].as_ref().expect("in the tree").tally;
+        let n = size(order[i]);
         let score = if exact {
-            let s: Vec<usize> = order[i..i + size[i]].to_vec();
-            let r: Vec<usize> = order[..i].iter().chain(&order[i + size[i]..]).copied().collect();
-            ctx.score(&ctx.zone_of_atoms(&s), &s) + ctx.score(&ctx.zone_of_atoms(&r), &r)
+            let s: Vec<usize> = order[i..i + n].to_vec();
+            let r: Vec<usize> = order[..i].iter().chain(&order[i + n..]).copied().collect();
+            ctx.score(&ctx.zone_of_atoms(&s), || s.clone()) + ctx.score(&ctx.zone_of_atoms(&r), || r.clone())
         } else {
-            ctx.score(side, &[]) + ctx.score(&rest, &[])
+            ctx.score(side, Vec::new) + ctx.score(&whole.without(side), Vec::new)
         };
         if best.is_none_or(|(b, _)| score < b) {
             best = Some((score, i));
         }
     }
     let (score, i) = best?;
-    let side = order[i..i + size[i]].to_vec();
-    let rest = order[..i].iter().chain(&order[i + size[i]..]).copied().collect();
+    let n = size(order[i]);
+    let side = order[i..i + n].to_vec();
+    let rest = order[..i].iter().chain(&order[i + n..]).copied().collect();
     Some((side, rest, score))
 }

@@ -1,9 +1,12 @@
-//! The search state shared by every heuristic: a partition of atoms with per-zone tallies,
-//! objective values and constraint violations, updated in O(features) per move for SSD and
-//! pairwise (O(zone²) for medoid). Constraint violations are penalised with a weight λ large
-//! enough that any feasible partition beats any infeasible one in practice.
+//! What every heuristic search shares: the fixed context (atoms, objective, constraint
+//! penalty) and the search state — a [`Tallied`] partition of atoms plus each zone's penalised
+//! score. Zone tallies and move updates live in [`crate::partition::tally`], zone scores in
+//! [`crate::objective::ZoneCost`]; this file only adds the penalty. Constraint violations are
+//! penalised with a weight λ large enough that any feasible partition beats any infeasible one
+//! in practice.
 
-use crate::partition::Partition;
+use crate::objective::{move_delta, ZoneCost};
+use crate::partition::{Partition, Tallied, ZoneTally};
 use crate::solve::{Constraints, Instance, ObjectiveKind};
 
 use super::atoms::Atoms;
@@ -20,45 +23,6 @@ pub(crate) struct Ctx<'a> {
     pub mean_pop: f64,
 }
 
-/// Tallies of one zone.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Zone {
-    pub sum: Vec<f64>,
-    pub sumsq: f64,
-    pub count: usize,
-    pub pop: f64,
-    /// Cannot-link pairs inside the zone.
-    pub apart: usize,
-}
-
-impl Zone {
-    fn empty(p: usize) -> Zone {
-        Zone { sum: vec![0.0; p], sumsq: 0.0, count: 0, pop: 0.0, apart: 0 }
-    }
-
-    fn add(&mut self, atoms: &Atoms, a: usize, sign: f64) {
-        for (s, v) in self.sum.iter_mut().zip(atoms.sum.row(a)) {
-            *s += sign * v;
-        }
-        self.sumsq += sign * atoms.sumsq[a];
-        self.pop += sign * atoms.pop[a];
-        if sign > 0.0 {
-            self.count += atoms.count[a];
-        } else {
-            self.count -= atoms.count[a];
-        }
-    }
-
-    /// SSD of the zone.
-    pub fn ssd(&self) -> f64 {
-        if self.count == 0 {
-            return 0.0;
-        }
-        let s2: f64 = self.sum.iter().map(|s| s * s).sum();
-        (self.sumsq - s2 / self.count as f64).max(0.0)
-    }
-}
-
 impl<'a> Ctx<'a> {
     pub fn new(inst: &'a Instance, cons: &'a Constraints, kind: ObjectiveKind) -> Ctx<'a> {
         let atoms = Atoms::new(inst, cons);
@@ -69,40 +33,30 @@ impl<'a> Ctx<'a> {
         // violation costs more than any homogeneity gain.
         let all: Vec<usize> = (0..ctx.atoms.len()).collect();
         let whole = ctx.zone_of_atoms(&all);
-        ctx.lambda = ctx.cost(&whole, &all).max(1.0);
+        ctx.lambda = ctx.cost(&whole, || all.clone()).max(1.0);
         ctx
     }
 
-    pub fn zone_of_atoms(&self, members: &[usize]) -> Zone {
-        let mut z = Zone::empty(self.inst.x.ncols());
-        for &a in members {
-            z.add(&self.atoms, a, 1.0);
-        }
-        z.apart = members.iter().map(|&a| self.atoms.apart[a].iter().filter(|b| members.contains(b)).count()).sum::<usize>() / 2;
-        z
+    /// The tally of a set of atoms.
+    pub fn zone_of_atoms(&self, members: &[usize]) -> ZoneTally {
+        ZoneTally::of(&self.atoms.pieces, members)
     }
 
-    /// Objective value of a zone.
-    pub fn cost(&self, z: &Zone, members: &[usize]) -> f64 {
-        match self.kind {
-            ObjectiveKind::Ssd => z.ssd(),
-            ObjectiveKind::Pairwise => z.count as f64 * z.ssd(),
-            ObjectiveKind::Medoid => {
-                if members.is_empty() {
-                    return 0.0;
-                }
-                let units: Vec<usize> = members.iter().flat_map(|&a| self.atoms.units[a].iter().copied()).collect();
-                // A zone holding a fixed centre is led by it, as the outcome scores it.
-                match self.cons.centres.iter().find(|c| units.contains(c)) {
-                    Some(&c) => units.iter().map(|&i| self.inst.medoid.cost[[i, c]]).sum(),
-                    None => self.inst.medoid.zone(&units).0,
-                }
-            }
-        }
+    /// Objective value of a zone with tally `z`; `members` (its atoms) is asked for by the
+    /// medoid objective only. A zone holding a fixed centre is led by it, as the outcome
+    /// scores it.
+    pub fn cost(&self, z: &ZoneTally, members: impl FnOnce() -> Vec<usize>) -> f64 {
+        let objective = match self.kind {
+            ObjectiveKind::Ssd => ZoneCost::Ssd,
+            ObjectiveKind::Pairwise => ZoneCost::Pairwise,
+            ObjectiveKind::Medoid => ZoneCost::Medoid { costs: &self.inst.medoid, fixed: &self.cons.centres },
+        };
+        let units = &self.atoms.units;
+        objective.zone(z, || members().iter().flat_map(|&a| units[a].iter().copied()).collect())
     }
 
     /// Constraint violation of a zone, in municipalities' worth.
-    pub fn violation(&self, z: &Zone) -> f64 {
+    pub fn violation(&self, z: &ZoneTally) -> f64 {
         let c = self.cons;
         let mut v = z.apart as f64;
         if let Some(lo) = c.min_pop {
@@ -121,32 +75,35 @@ impl<'a> Ctx<'a> {
     }
 
     /// Penalised score of a zone.
-    pub fn score(&self, z: &Zone, members: &[usize]) -> f64 {
+    pub fn score(&self, z: &ZoneTally, members: impl FnOnce() -> Vec<usize>) -> f64 {
         self.cost(z, members) + self.lambda * self.violation(z)
     }
 }
 
-/// A partition of atoms with per-zone tallies and scores.
+/// A partition of atoms with per-zone tallies and penalised scores.
 #[derive(Debug, Clone)]
 pub(crate) struct State {
-    pub part: Partition,
-    pub zones: Vec<Zone>,
+    tallied: Tallied,
     pub score: Vec<f64>,
 }
 
 /// A move's effect, computed before deciding.
 pub(crate) struct MoveEval {
     pub delta: f64,
-    from: (Zone, f64),
-    to: (Zone, f64),
+    tallies: [ZoneTally; 2],
+    scores: [f64; 2],
 }
 
 impl State {
     pub fn new(ctx: &Ctx, atom_labels: &[usize]) -> State {
-        let part = Partition::from_labels(atom_labels);
-        let zones: Vec<Zone> = part.zones().iter().map(|m| ctx.zone_of_atoms(m)).collect();
-        let score = zones.iter().zip(part.zones()).map(|(z, m)| ctx.score(z, m)).collect();
-        State { part, zones, score }
+        let tallied = Tallied::new(&ctx.atoms.pieces, atom_labels);
+        let p = tallied.part();
+        let score = (0..p.k()).map(|z| ctx.score(tallied.zone(z), || p.members(z).to_vec())).collect();
+        State { tallied, score }
+    }
+
+    pub fn part(&self) -> &Partition {
+        self.tallied.part()
     }
 
     pub fn total(&self) -> f64 {
@@ -155,51 +112,128 @@ impl State {
 
     /// Effect of moving atom `a` to zone `to` (≠ its zone).
     pub fn eval(&self, ctx: &Ctx, a: usize, to: usize) -> MoveEval {
-        let from = self.part.zone_of(a);
-        let atoms = &ctx.atoms;
-        let mut zf = self.zones[from].clone();
-        let mut zt = self.zones[to].clone();
-        zf.add(atoms, a, -1.0);
-        zt.add(atoms, a, 1.0);
-        for &b in &atoms.apart[a] {
-            let zb = self.part.zone_of(b);
-            if zb == from && b != a {
-                zf.apart -= 1;
-            }
-            if zb == to {
-                zt.apart += 1;
-            }
-        }
-        let (sf, st) = if ctx.kind == ObjectiveKind::Medoid {
-            let mf: Vec<usize> = self.part.members(from).iter().copied().filter(|&b| b != a).collect();
-            let mut mt = self.part.members(to).to_vec();
-            mt.push(a);
-            (ctx.score(&zf, &mf), ctx.score(&zt, &mt))
-        } else {
-            (ctx.score(&zf, &[]), ctx.score(&zt, &[]))
-        };
-        MoveEval { delta: sf + st - self.score[from] - self.score[to], from: (zf, sf), to: (zt, st) }
+        let p = self.part();
+        let from = p.zone_of(a);
+        let tallies = self.tallied.moved(&ctx.atoms.pieces, a, to);
+        let sf = ctx.score(&tallies[0], || p.members(from).iter().copied().filter(|&b| b != a).collect());
+        let st = ctx.score(&tallies[1], || p.members(to).iter().copied().chain([a]).collect());
+        let delta = move_delta([self.score[from], self.score[to]], [sf, st]);
+        MoveEval { delta, tallies, scores: [sf, st] }
     }
 
     pub fn apply(&mut self, a: usize, to: usize, e: MoveEval) {
-        let from = self.part.zone_of(a);
-        self.part.move_unit(a, to);
-        (self.zones[from], self.score[from]) = e.from;
-        (self.zones[to], self.score[to]) = e.to;
+        let from = self.part().zone_of(a);
+        self.tallied.apply(a, to, e.tallies);
+        [self.score[from], self.score[to]] = e.scores;
     }
 
     /// Replaces zones `za` and `zb` by the given atom sets (a merge-and-split).
     pub fn reassign(&mut self, ctx: &Ctx, za: usize, zb: usize, side_a: &[usize], side_b: &[usize]) {
-        for &a in side_a {
-            self.part.move_unit(a, za);
-        }
-        for &b in side_b {
-            self.part.move_unit(b, zb);
-        }
+        self.tallied.reassign(&ctx.atoms.pieces, za, zb, side_a, side_b);
         for z in [za, zb] {
-            let m = self.part.members(z).to_vec();
-            self.zones[z] = ctx.zone_of_atoms(&m);
-            self.score[z] = ctx.score(&self.zones[z], &m);
+            let p = self.tallied.part();
+            self.score[z] = ctx.score(self.tallied.zone(z), || p.members(z).to_vec());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+    use proptest::prelude::*;
+
+    /// A 3×4 grid of units:
+    /// ```text
+    /// 0 — 1 — 2 — 3
+    /// |   |   |   |
+    /// 4 — 5 — 6 — 7
+    /// |   |   |   |
+    /// 8 — 9 —10 —11
+    /// ```
+    fn grid() -> Vec<Vec<usize>> {
+        (0..12)
+            .map(|i: usize| {
+                let (r, c) = (i / 4, i % 4);
+                let mut v = Vec::new();
+                if r > 0 {
+                    v.push(i - 4);
+                }
+                if c > 0 {
+                    v.push(i - 1);
+                }
+                if c < 3 {
+                    v.push(i + 1);
+                }
+                if r < 2 {
+                    v.push(i + 4);
+                }
+                v
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// The delta the search runs on (`State::eval`) equals the fresh recomputation
+        /// `State::new(after).total() − total()`, for every objective with population, size,
+        /// keep-apart, keep-together and fixed-centre penalties; after `apply`, the state's
+        /// scores equal a fresh build's.
+        #[test]
+        fn eval_delta_equals_recomputation(
+            x in prop::collection::vec(-2.0f64..2.0, 24),
+            pop in prop::collection::vec(1.0f64..50.0, 12),
+            labels_seed in prop::collection::vec(0usize..3, 12),
+            apart in prop::collection::vec((0usize..12, 0usize..12), 0..4),
+            bounds in (0.0f64..150.0, 100.0f64..400.0, 0usize..5, 3usize..9),
+            moves in prop::collection::vec((0usize..100, 0usize..3), 1..8),
+        ) {
+            let inst = Instance::from_parts(
+                grid(),
+                Array2::from_shape_vec((12, 2), x).unwrap(),
+                pop,
+                None,
+                (0..12).map(|i| i.to_string()).collect(),
+            );
+            let together = vec![vec![5, 6]];
+            let cannot: Vec<(usize, usize)> =
+                apart.into_iter().filter(|&(a, b)| a != b && !(together[0].contains(&a) && together[0].contains(&b))).collect();
+            for kind in [ObjectiveKind::Ssd, ObjectiveKind::Pairwise, ObjectiveKind::Medoid] {
+                let cons = Constraints {
+                    k: 3,
+                    min_pop: Some(bounds.0),
+                    max_pop: Some(bounds.1),
+                    min_units: Some(bounds.2),
+                    max_units: Some(bounds.3),
+                    must_link: together.clone(),
+                    cannot_link: cannot.clone(),
+                    centres: vec![0, 11],
+                };
+                let ctx = Ctx::new(&inst, &cons, kind);
+                let m = ctx.atoms.len();
+                let mut labels = labels_seed[..m].to_vec();
+                labels[0] = 0;
+                labels[m - 1] = 2;
+                let mut state = State::new(&ctx, &labels);
+                for &(a, to) in &moves {
+                    let (a, to) = (a % m, to % state.part().k());
+                    if state.part().zone_of(a) == to || state.part().members(state.part().zone_of(a)).len() == 1 {
+                        continue;
+                    }
+                    let e = state.eval(&ctx, a, to);
+                    let mut after = state.part().labels().to_vec();
+                    after[a] = to;
+                    let fresh = State::new(&ctx, &after);
+                    let expected = fresh.total() - state.total();
+                    let tol = 1e-9 * (1.0 + state.total().abs());
+                    prop_assert!((e.delta - expected).abs() <= tol, "{:?}: delta {} vs {}", kind, e.delta, expected);
+                    state.apply(a, to, e);
+                    // A fresh build renumbers zones by lowest atom: match them by a member.
+                    for (z, s) in state.score.iter().enumerate() {
+                        let f = fresh.score[fresh.part().zone_of(state.part().members(z)[0])];
+                        prop_assert!((s - f).abs() <= tol, "{:?}: score {} vs fresh {}", kind, s, f);
+                    }
+                }
+            }
         }
     }
 }

@@ -1,8 +1,15 @@
 //! A partition of municipalities into zones: zone of each unit and members of each zone,
 //! updated together (GerryChain's `Assignment`). Moves and contiguity checks live here;
-//! scoring does not (see [`crate::objective`]).
+//! scoring does not (see [`crate::objective`]). [`tally`] keeps zone tallies beside the
+//! partition for local search; [`tree`] grows the spanning trees that SKATER, merge-and-split
+//! and recombination cut.
+
+pub mod tally;
+pub mod tree;
 
 use std::collections::VecDeque;
+
+pub use tally::{Pieces, Tallied, ZoneTally};
 
 /// Neighbour lists, index = municipality index, each sorted ascending.
 pub type Adjacency = [Vec<usize>];
@@ -209,5 +216,70 @@ mod tests {
         assert!(!q.can_leave(&adj, 4));
         assert!(q.can_leave(&adj, 5));
         assert_eq!(q.neighbour_zones(&adj, 1), vec![0]);
+    }
+
+    /// Components of `nodes` in `adj`, by plain BFS: the oracle for the checks above.
+    fn bfs_components(adj: &Adjacency, nodes: &[usize]) -> Vec<Vec<usize>> {
+        let mut left: std::collections::BTreeSet<usize> = nodes.iter().copied().collect();
+        let mut out = Vec::new();
+        while let Some(&s) = left.iter().next() {
+            left.remove(&s);
+            let mut comp = vec![s];
+            let mut i = 0;
+            while i < comp.len() {
+                for &v in &adj[comp[i]] {
+                    if left.remove(&v) {
+                        comp.push(v);
+                    }
+                }
+                i += 1;
+            }
+            comp.sort_unstable();
+            out.push(comp);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// `can_leave`, `is_zone_connected`, `zone_pieces` and `neighbour_zones` (what the
+        /// search asks before every move) agree with a BFS on random graphs and partitions.
+        #[test]
+        fn contiguity_checks_equal_bfs(
+            n in 2usize..13,
+            edges in proptest::collection::vec((0usize..13, 0usize..13), 0..30),
+            labels in proptest::collection::vec(0usize..3, 13),
+        ) {
+            let mut adj = vec![Vec::new(); n];
+            for (a, b) in edges {
+                let (a, b) = (a % n, b % n);
+                if a != b && !adj[a].contains(&b) {
+                    adj[a].push(b);
+                    adj[b].push(a);
+                }
+            }
+            for l in &mut adj {
+                l.sort_unstable();
+            }
+            let p = Partition::from_labels(&labels[..n]);
+            for z in 0..p.k() {
+                let members = p.members(z);
+                let comps = bfs_components(&adj, members);
+                proptest::prop_assert_eq!(p.is_zone_connected(&adj, z), comps.len() == 1);
+                proptest::prop_assert_eq!(p.zone_pieces(&adj, z), comps.clone());
+                for &u in members {
+                    let rest: Vec<usize> = members.iter().copied().filter(|&v| v != u).collect();
+                    let rest_joined = !rest.is_empty() && bfs_components(&adj, &rest).len() == 1;
+                    // The search only holds connected zones: there leaving is safe exactly
+                    // when the rest stays joined.
+                    if comps.len() == 1 {
+                        proptest::prop_assert_eq!(p.can_leave(&adj, u), rest_joined, "unit {}", u);
+                    }
+                    let mut nz: Vec<usize> = adj[u].iter().map(|&v| p.zone_of(v)).filter(|&x| x != z).collect();
+                    nz.sort_unstable();
+                    nz.dedup();
+                    proptest::prop_assert_eq!(p.neighbour_zones(&adj, u), nz);
+                }
+            }
+        }
     }
 }
