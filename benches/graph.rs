@@ -14,9 +14,7 @@ fn fixture(rel: &str) -> PathBuf {
 
 fn graph_build(c: &mut Criterion) {
     let mut group = c.benchmark_group("graph");
-    for (name, path) in
-        [("bassa42", fixture("bassa_bresciana/area.geojson")), ("brescia205", fixture("brescia/area.geojson"))]
-    {
+    for (name, path) in [("bassa42", fixture("bassa_bresciana/area.geojson")), ("brescia205", fixture("brescia/area.geojson"))] {
         let t = Territory::load(&path).expect("fixture loads");
         for contiguity in [Contiguity::Queen, Contiguity::Rook] {
             let g = AdjacencyGraph::build(&t, contiguity).unwrap();

@@ -78,10 +78,7 @@ fn main() {
             let peer_cell = if peer.is_nan() { "–".to_string() } else { format!("{peer:.3} ({by})") };
             let mut known_cell = known.map_or("–".to_string(), |v| format!("{v:.3}"));
             if objective == ObjectiveKind::Medoid {
-                known_cell = MEDOID_OPTIMA
-                    .iter()
-                    .find(|(kk, _)| *kk == k)
-                    .map_or("–".into(), |(_, v)| format!("medoid optimum {v:.4}"));
+                known_cell = MEDOID_OPTIMA.iter().find(|(kk, _)| *kk == k).map_or("–".into(), |(_, v)| format!("medoid optimum {v:.4}"));
             }
             println!(
                 "| {name} ({} units) | {k} | {}/{} | {:.4} | {ssd:.3} | {:.4} | {pairwise:.1} | {} | {:?} | {} | {:.3} | {peer_cell} | {known_cell} |",
@@ -90,7 +87,7 @@ fn main() {
                 match objective { ObjectiveKind::Ssd => "ssd", ObjectiveKind::Pairwise => "pairwise", ObjectiveKind::Medoid => "medoid" },
                 out.objective,
                 r2(ssd, total),
-                disconnected_zones(inst, &out.partition),
+                disconnected_zones(&inst.adj, &out.partition),
                 out.status,
                 out.gap.map_or("–".to_string(), |g| format!("{:.2} %", 100.0 * g)),
                 out.seconds,

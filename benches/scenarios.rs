@@ -49,27 +49,15 @@ fn benches(c: &mut Criterion) {
     let inst = Instance::new(&t, &g, &f.standardized());
     let (lo, hi) = ensemble::bounds(&inst.pop, 4, 0.25);
     let cons = Constraints { k: 4, min_pop: Some(lo), max_pop: Some(hi), ..Constraints::default() };
-    let start = solve(
-        &inst,
-        &cons,
-        &SolveParams { objective: ObjectiveKind::Ssd, ..SolveParams::default() },
-        Method::Heuristic,
-    )
-    .unwrap()
-    .partition;
+    let start =
+        solve(&inst, &cons, &SolveParams { objective: ObjectiveKind::Ssd, ..SolveParams::default() }, Method::Heuristic).unwrap().partition;
     let mut group = c.benchmark_group("ensemble");
     group.sample_size(10);
     group.throughput(Throughput::Elements(10_000));
     group.bench_function("recom/bassa42/k=4/10000-samples", |b| {
         b.iter(|| {
-            let params = ChainParams {
-                samples: 10_000,
-                burn_in: 0,
-                k: 4,
-                balance: 0.25,
-                seed: 1,
-                time_limit: ensemble::DEFAULT_TIME_LIMIT,
-            };
+            let params =
+                ChainParams { samples: 10_000, burn_in: 0, k: 4, balance: 0.25, seed: 1, time_limit: ensemble::DEFAULT_TIME_LIMIT };
             let mut n = 0;
             ensemble::run(&inst.adj, &inst.pop, &start, &params, |_| n += 1);
             n

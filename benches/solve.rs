@@ -38,11 +38,9 @@ fn benches(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("solve");
     g.sample_size(10);
-    for (k, method, objective) in [
-        (6, Method::Heuristic, ObjectiveKind::Ssd),
-        (6, Method::Ward, ObjectiveKind::Ssd),
-        (4, Method::Exact, ObjectiveKind::Medoid),
-    ] {
+    for (k, method, objective) in
+        [(6, Method::Heuristic, ObjectiveKind::Ssd), (6, Method::Ward, ObjectiveKind::Ssd), (4, Method::Exact, ObjectiveKind::Medoid)]
+    {
         let cons = Constraints { k, ..Default::default() };
         let params = SolveParams { objective, ..SolveParams::default() };
         let out = solve(&bassa, &cons, &params, method).unwrap();
@@ -54,9 +52,7 @@ fn benches(c: &mut Criterion) {
     let params = SolveParams { objective: ObjectiveKind::Ssd, ..SolveParams::default() };
     let out = solve(&lombardia, &cons, &params, Method::Heuristic).unwrap();
     eprintln!("lombardia k=25 heuristic/ssd: {:.3}", out.objective);
-    g.bench_function("heuristic/ssd/lombardia/k=25", |b| {
-        b.iter(|| solve(&lombardia, &cons, &params, Method::Heuristic).unwrap())
-    });
+    g.bench_function("heuristic/ssd/lombardia/k=25", |b| b.iter(|| solve(&lombardia, &cons, &params, Method::Heuristic).unwrap()));
     g.finish();
 }
 

@@ -326,10 +326,7 @@ impl ScenarioFile {
     /// [`CompareError::Invalid`] listing every problem ([`ScenarioFile::problems`]).
     pub fn check(&self, t: &Territory, feature_names: &[String], source: Option<&str>) -> Result<(), CompareError> {
         if self.scenario.is_empty() {
-            return Err(CompareError::File(format!(
-                "{}no scenario",
-                source.map(|s| format!("{s}: ")).unwrap_or_default()
-            )));
+            return Err(CompareError::File(format!("{}no scenario", source.map(|s| format!("{s}: ")).unwrap_or_default())));
         }
         let problems = self.problems(Some((t, feature_names)));
         if problems.is_empty() {
@@ -358,10 +355,7 @@ impl ScenarioFile {
                 bad("k", "must be a whole number ≥ 1, found 0".into());
             }
             if !(s.time_limit.is_finite() && s.time_limit > 0.0) {
-                bad(
-                    "time_limit",
-                    format!("must be a finite number of seconds > 0, found {}", crate::plan::spec::num(s.time_limit)),
-                );
+                bad("time_limit", format!("must be a finite number of seconds > 0, found {}", crate::plan::spec::num(s.time_limit)));
             }
             for (name, w) in &s.weights {
                 if let Some(m) = crate::plan::spec::weight_problem(*w) {
@@ -389,19 +383,13 @@ impl ScenarioFile {
                     }
                 }
                 if !used.is_empty() && used.iter().all(|f| s.weights.get(f) == Some(&0.0)) {
-                    bad(
-                        "weights",
-                        "every feature weighs 0: zones would be homogeneous in nothing (R² would mean nothing)".into(),
-                    );
+                    bad("weights", "every feature weighs 0: zones would be homogeneous in nothing (R² would mean nothing)".into());
                 }
             }
             for (key, v) in [("min_pop", s.min_pop), ("max_pop", s.max_pop)] {
                 if let Some(v) = v {
                     if !v.is_finite() || v < 0.0 {
-                        bad(
-                            key,
-                            format!("population bounds must be finite and ≥ 0, found {}", crate::plan::spec::num(v)),
-                        );
+                        bad(key, format!("population bounds must be finite and ≥ 0, found {}", crate::plan::spec::num(v)));
                     }
                 }
             }
@@ -421,10 +409,7 @@ impl ScenarioFile {
             let Some((t, feature_names)) = area else { continue };
             for (j, f) in s.features.iter().enumerate() {
                 if !feature_names.contains(f) {
-                    bad(
-                        &format!("features[{j}]"),
-                        format!("unknown feature `{f}`; the area has {}", feature_names.join(", ")),
-                    );
+                    bad(&format!("features[{j}]"), format!("unknown feature `{f}`; the area has {}", feature_names.join(", ")));
                 }
             }
             let n = t.len();
@@ -436,20 +421,13 @@ impl ScenarioFile {
                 if k.saturating_mul(lo) > n {
                     bad(
                         "min_units",
-                        format!(
-                            "{k} zones of at least {lo} municipalities need {} of them; {} has {n}",
-                            k.saturating_mul(lo),
-                            t.source
-                        ),
+                        format!("{k} zones of at least {lo} municipalities need {} of them; {} has {n}", k.saturating_mul(lo), t.source),
                     );
                 }
             }
             if let Some(hi) = s.max_units {
                 if k.saturating_mul(hi) < n {
-                    bad(
-                        "max_units",
-                        format!("{k} zones of at most {hi} municipalities hold {}; {} has {n}", k * hi, t.source),
-                    );
+                    bad("max_units", format!("{k} zones of at most {hi} municipalities hold {}; {} has {n}", k * hi, t.source));
                 }
             }
             if s.min_pop.is_none() && s.max_pop.is_none() {
@@ -460,16 +438,20 @@ impl ScenarioFile {
                 let shown: Vec<&str> = no_pop.iter().take(5).map(String::as_str).collect();
                 let more = if no_pop.len() > 5 { format!(" and {} more", no_pop.len() - 5) } else { String::new() };
                 let key = if s.min_pop.is_some() { "min_pop" } else { "max_pop" };
-                bad(key, format!("population bounds need residents, but the area has no population for {} of its {n} municipalities ({}{more})", no_pop.len(), shown.join(", ")));
+                bad(
+                    key,
+                    format!(
+                        "population bounds need residents, but the area has no population for {} of its {n} municipalities ({}{more})",
+                        no_pop.len(),
+                        shown.join(", ")
+                    ),
+                );
                 continue;
             }
             let total: f64 = t.units.iter().filter_map(|u| u.pop).sum();
             if let Some(lo) = s.min_pop.filter(|v| v.is_finite()) {
                 if k as f64 * lo > total {
-                    bad(
-                        "min_pop",
-                        format!("{k} zones of at least {lo} residents need {}; the area has {total}", k as f64 * lo),
-                    );
+                    bad("min_pop", format!("{k} zones of at least {lo} residents need {}; the area has {total}", k as f64 * lo));
                 }
             }
             if let Some(hi) = s.max_pop.filter(|v| v.is_finite()) {
@@ -479,15 +461,9 @@ impl ScenarioFile {
                     .filter(|u| u.pop.is_some_and(|p| p > hi))
                     .max_by(|a, b| a.pop.unwrap_or(0.0).total_cmp(&b.pop.unwrap_or(0.0)))
                 {
-                    bad(
-                        "max_pop",
-                        format!("{hi} is below the {} residents of {big}: no zone can hold it", big.pop.unwrap_or(0.0)),
-                    );
+                    bad("max_pop", format!("{hi} is below the {} residents of {big}: no zone can hold it", big.pop.unwrap_or(0.0)));
                 } else if (k as f64) * hi < total {
-                    bad(
-                        "max_pop",
-                        format!("{k} zones of at most {hi} residents hold {}; the area has {total}", k as f64 * hi),
-                    );
+                    bad("max_pop", format!("{k} zones of at most {hi} residents hold {}; the area has {total}", k as f64 * hi));
                 }
             }
         }
@@ -503,11 +479,9 @@ fn instance(
     noise: Option<(&mut Xoshiro256PlusPlus, f64, bool)>,
 ) -> Result<Instance, CompareError> {
     let bad = |reason: String| CompareError::Scenario { name: s.name.clone(), reason };
-    let selected =
-        if s.features.is_empty() { raw.clone() } else { raw.select(&s.features).map_err(|e| bad(e.to_string()))? };
+    let selected = if s.features.is_empty() { raw.clone() } else { raw.select(&s.features).map_err(|e| bad(e.to_string()))? };
     let z = selected.standardized();
-    let mut weights: Vec<(String, f64)> =
-        z.names().iter().map(|n| (n.clone(), s.weights.get(n).copied().unwrap_or(1.0))).collect();
+    let mut weights: Vec<(String, f64)> = z.names().iter().map(|n| (n.clone(), s.weights.get(n).copied().unwrap_or(1.0))).collect();
     for name in s.weights.keys() {
         if !z.names().contains(name) {
             return Err(bad(format!("weight for unknown feature `{name}`")));
@@ -543,13 +517,7 @@ fn solve_one(inst: &Instance, s: &Scenario) -> Result<Outcome, SolveError> {
         max_units: s.max_units,
         ..Constraints::default()
     };
-    let params = SolveParams {
-        objective: s.objective,
-        seed: s.seed,
-        time_limit: s.time_limit,
-        threads: 1,
-        ..SolveParams::default()
-    };
+    let params = SolveParams { objective: s.objective, seed: s.seed, time_limit: s.time_limit, threads: 1, ..SolveParams::default() };
     solve::solve(inst, &cons, &params, s.method)
 }
 
@@ -617,12 +585,10 @@ pub fn run_with(
     // The common yardstick: every feature of the area, standardized, weight 1.
     let common = raw.standardized();
     let common_tss = tss(common.values().view());
-    let results: Vec<Result<ScenarioResult, CompareError>> = pool.install(|| {
-        file.scenario.par_iter().map(|s| run_scenario(t, g, raw, (&common, common_tss), s, boot, &solves)).collect()
-    });
+    let results: Vec<Result<ScenarioResult, CompareError>> =
+        pool.install(|| file.scenario.par_iter().map(|s| run_scenario(t, g, raw, (&common, common_tss), s, boot, &solves)).collect());
     let scenarios = results.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let labels: Vec<Vec<usize>> =
-        scenarios.iter().map(|r| t.units.iter().map(|u| r.labels[&u.istat] - 1).collect()).collect();
+    let labels: Vec<Vec<usize>> = scenarios.iter().map(|r| t.units.iter().map(|u| r.labels[&u.istat] - 1).collect()).collect();
     let n = scenarios.len();
     let mut matrix = DistanceMatrix {
         names: scenarios.iter().map(|s| s.name.clone()).collect(),
@@ -659,12 +625,11 @@ fn run_scenario(
     solves: &Solves<'_>,
 ) -> Result<ScenarioResult, CompareError> {
     let inst = instance(t, g, raw, s, None)?;
-    let out =
-        solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: e.to_string() })?;
+    let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: e.to_string() })?;
     solves.finished();
     let p = &out.partition;
     let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
-    let pops = metrics::zone_pops(&inst, p);
+    let pops = metrics::zone_pops(&inst.pop, p);
     let cv = metrics::population_cv(&pops);
     let stability = (boot.runs > 0).then(|| stability_with(t, g, raw, s, p, boot, solves)).transpose()?;
     Ok(ScenarioResult {
@@ -761,10 +726,8 @@ fn replicate(
 ) -> Result<Replicate, CompareError> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(s.seed ^ (run as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let inst = instance(t, g, raw, s, Some((&mut rng, boot.noise, boot.resample_weights)))?;
-    let out = solve_one(&inst, s).map_err(|e| CompareError::Scenario {
-        name: s.name.clone(),
-        reason: format!("bootstrap run {}: {e}", run + 1),
-    })?;
+    let out = solve_one(&inst, s)
+        .map_err(|e| CompareError::Scenario { name: s.name.clone(), reason: format!("bootstrap run {}: {e}", run + 1) })?;
     let m = metrics::match_zones(base.labels(), out.partition.labels());
     let stayed = (0..t.len()).map(|u| m[base.zone_of(u)] == Some(out.partition.zone_of(u))).collect();
     let survived = base
@@ -811,12 +774,9 @@ mod tests {
 
     #[test]
     fn unit_bounds_are_scenario_keys() {
-        let f = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmin_units = 2\nmax_units = 20\n", "s.toml")
-            .unwrap();
+        let f = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmin_units = 2\nmax_units = 20\n", "s.toml").unwrap();
         assert_eq!((f.scenario[0].min_units, f.scenario[0].max_units), (Some(2), Some(20)));
-        let e = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmax_unit = 20\n", "s.toml")
-            .unwrap_err()
-            .to_string();
+        let e = ScenarioFile::parse("[[scenario]]\nname = \"u\"\nk = 3\nmax_unit = 20\n", "s.toml").unwrap_err().to_string();
         assert!(e.contains("max_unit") && e.contains("s.toml"), "{e}");
     }
 
@@ -874,7 +834,9 @@ mod tests {
 
     #[test]
     fn all_zero_weights_are_rejected_with_or_without_a_feature_list() {
-        let e = parse_err("[[scenario]]\nname = \"z\"\nk = 3\nfeatures = [\"growth\", \"log_pop\"]\nweights = { growth = 0.0, log_pop = 0.0 }\n");
+        let e = parse_err(
+            "[[scenario]]\nname = \"z\"\nk = 3\nfeatures = [\"growth\", \"log_pop\"]\nweights = { growth = 0.0, log_pop = 0.0 }\n",
+        );
         assert!(e.contains("scenario `z` (#1): `weights`: every feature weighs 0"), "{e}");
         let all = "[[scenario]]\nname = \"z\"\nk = 3\nweights = { log_pop = 0.0, log_density = 0.0, share_65plus = 0.0, share_under15 = 0.0, growth = 0.0 }\n";
         assert!(area_err(all).contains("every feature weighs 0"), "{}", area_err(all));
@@ -907,10 +869,7 @@ mod tests {
         let f = FeatureMatrix::from_territory(&t);
         let file = ScenarioFile::parse("[[scenario]]\nname = \"p\"\nk = 3\nmin_pop = 1000.0\n", "s.toml").unwrap();
         let e = file.check(&t, f.names(), Some("s.toml")).unwrap_err().to_string();
-        assert!(
-            e.contains("`min_pop`") && e.contains("no population for 1 of its 42") && e.contains("017001 Acquafredda"),
-            "{e}"
-        );
+        assert!(e.contains("`min_pop`") && e.contains("no population for 1 of its 42") && e.contains("017001 Acquafredda"), "{e}");
     }
 
     #[test]

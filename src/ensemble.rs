@@ -228,12 +228,7 @@ pub fn is_balanced(pop: &[f64], p: &Partition, k: usize, balance: f64) -> bool {
 ///
 /// # Errors
 /// [`EnsembleError::Plan`] listing every problem, naming ISTAT codes and zone numbers.
-pub fn plan_from_labels(
-    t: &Territory,
-    adj: &Adjacency,
-    labels: &BTreeMap<String, u64>,
-    k: usize,
-) -> Result<Partition, EnsembleError> {
+pub fn plan_from_labels(t: &Territory, adj: &Adjacency, labels: &BTreeMap<String, u64>, k: usize) -> Result<Partition, EnsembleError> {
     let mut problems = Vec::new();
     let mut given: Vec<Option<u64>> = vec![None; t.len()];
     for (istat, &z) in labels {
@@ -291,13 +286,7 @@ pub fn plan_from_labels(
 /// Runs the chain from `start` (contiguous, balanced, `params.k` zones), calling `visit` on
 /// every kept sample. Returns the number of steps that changed the plan. Stops at the time
 /// limit like [`run_with`], which also says what the limit cut short.
-pub fn run(
-    adj: &[Vec<usize>],
-    pop: &[f64],
-    start: &Partition,
-    params: &ChainParams,
-    visit: impl FnMut(&Partition),
-) -> usize {
+pub fn run(adj: &[Vec<usize>], pop: &[f64], start: &Partition, params: &ChainParams, visit: impl FnMut(&Partition)) -> usize {
     run_with(adj, pop, start, params, &Silent, visit).accepted
 }
 
@@ -334,12 +323,7 @@ pub fn run_with(
         if step < params.burn_in {
             progress.tick(Tick { task: "burn-in", done: step as u64, total: params.burn_in as u64, unit: "steps" });
         } else {
-            progress.tick(Tick {
-                task: "sampling",
-                done: run.samples_done as u64,
-                total: params.samples as u64,
-                unit: "steps",
-            });
+            progress.tick(Tick { task: "sampling", done: run.samples_done as u64, total: params.samples as u64, unit: "steps" });
         }
         if recom_step(adj, pop, &mut p, lo, hi, &mut rng) {
             run.accepted += 1;
@@ -355,14 +339,7 @@ pub fn run_with(
 }
 
 /// One ReCom step; true if the plan changed.
-fn recom_step(
-    adj: &[Vec<usize>],
-    pop: &[f64],
-    p: &mut Partition,
-    lo: f64,
-    hi: f64,
-    rng: &mut Xoshiro256PlusPlus,
-) -> bool {
+fn recom_step(adj: &[Vec<usize>], pop: &[f64], p: &mut Partition, lo: f64, hi: f64, rng: &mut Xoshiro256PlusPlus) -> bool {
     // Uniform pair of adjacent zones.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for (u, nb) in adj.iter().enumerate() {
@@ -493,8 +470,7 @@ mod tests {
     #[test]
     fn chain_yields_only_contiguous_balanced_plans_and_moves() {
         let (adj, pop, start) = grid();
-        let params =
-            ChainParams { samples: 500, burn_in: 10, k: 2, balance: 0.25, seed: 9, time_limit: DEFAULT_TIME_LIMIT };
+        let params = ChainParams { samples: 500, burn_in: 10, k: 2, balance: 0.25, seed: 9, time_limit: DEFAULT_TIME_LIMIT };
         let (lo, hi) = bounds(&pop, 2, 0.25);
         let mut distinct = std::collections::BTreeSet::new();
         let accepted = run(&adj, &pop, &start, &params, |p| {
@@ -506,27 +482,17 @@ mod tests {
             }
             distinct.insert(p.canonical().labels().to_vec());
         });
-        assert!(
-            accepted > 100 && distinct.len() > 20,
-            "the chain explores: {accepted} moves, {} plans",
-            distinct.len()
-        );
+        assert!(accepted > 100 && distinct.len() > 20, "the chain explores: {accepted} moves, {} plans", distinct.len());
     }
 
     #[test]
     fn k_and_balance_are_checked() {
         let ok = ChainParams { samples: 10, burn_in: 0, k: 4, balance: 0.25, seed: 1, time_limit: DEFAULT_TIME_LIMIT };
         assert!(ok.check(42).is_ok());
-        assert!(matches!(
-            ChainParams { k: 0, ..ok.clone() }.check(42),
-            Err(EnsembleError::InvalidK { k: 0, units: 42 })
-        ));
+        assert!(matches!(ChainParams { k: 0, ..ok.clone() }.check(42), Err(EnsembleError::InvalidK { k: 0, units: 42 })));
         assert!(matches!(ChainParams { k: 43, ..ok.clone() }.check(42), Err(EnsembleError::InvalidK { k: 43, .. })));
         for b in [0.0, 1.0, -0.1, f64::NAN] {
-            assert!(
-                matches!(ChainParams { balance: b, ..ok.clone() }.check(42), Err(EnsembleError::InvalidBalance(_))),
-                "{b}"
-            );
+            assert!(matches!(ChainParams { balance: b, ..ok.clone() }.check(42), Err(EnsembleError::InvalidBalance(_))), "{b}");
         }
     }
 
@@ -552,21 +518,14 @@ mod tests {
         let ok = ChainParams { samples: 10, burn_in: 0, k: 4, balance: 0.25, seed: 1, time_limit: 0.5 };
         assert!(ok.check(42).is_ok());
         for t in [0.0, -1.0, f64::NAN, f64::INFINITY] {
-            assert!(
-                matches!(
-                    ChainParams { time_limit: t, ..ok.clone() }.check(42),
-                    Err(EnsembleError::InvalidTimeLimit(_))
-                ),
-                "{t}"
-            );
+            assert!(matches!(ChainParams { time_limit: t, ..ok.clone() }.check(42), Err(EnsembleError::InvalidTimeLimit(_))), "{t}");
         }
     }
 
     #[test]
     fn the_time_limit_stops_a_huge_burn_in_and_says_what_it_cut_short() {
         let (adj, pop, start) = grid();
-        let params =
-            ChainParams { samples: 5, burn_in: usize::MAX / 2, k: 2, balance: 0.25, seed: 9, time_limit: 0.05 };
+        let params = ChainParams { samples: 5, burn_in: usize::MAX / 2, k: 2, balance: 0.25, seed: 9, time_limit: 0.05 };
         let ticks = std::sync::atomic::AtomicU64::new(0);
         let count = |t: Tick<'_>| {
             assert_eq!(t.task, "burn-in");
@@ -585,8 +544,7 @@ mod tests {
     #[test]
     fn a_run_within_its_limit_is_not_cut_short() {
         let (adj, pop, start) = grid();
-        let params =
-            ChainParams { samples: 30, burn_in: 7, k: 2, balance: 0.25, seed: 9, time_limit: DEFAULT_TIME_LIMIT };
+        let params = ChainParams { samples: 30, burn_in: 7, k: 2, balance: 0.25, seed: 9, time_limit: DEFAULT_TIME_LIMIT };
         let mut seen = 0;
         let run = run_with(&adj, &pop, &start, &params, &Silent, |_| seen += 1);
         assert_eq!((run.burn_in_done, run.samples_done, seen, run.cut_short), (7, 30, 30, None));
@@ -653,10 +611,6 @@ pub fn summarize(samples: &[Sample], plan: Sample, plan_within_balance: bool) ->
         r2_percentile: percentile(&r2, plan.r2),
         imbalance_percentile: percentile(&imb, plan.imbalance),
         r2_quantiles: [q(0.0), q(0.05), q(0.5), q(0.95), q(1.0)],
-        r2_histogram: counts
-            .iter()
-            .enumerate()
-            .map(|(i, &c)| (lo + i as f64 * width, lo + (i + 1) as f64 * width, c))
-            .collect(),
+        r2_histogram: counts.iter().enumerate().map(|(i, &c)| (lo + i as f64 * width, lo + (i + 1) as f64 * width, c)).collect(),
     }
 }

@@ -190,11 +190,7 @@ fn zones_keep_together_keep_apart_and_centres_from_the_command_line() {
     let labels = v["labels"].as_object().unwrap();
     assert_eq!(labels["017103"], labels["017122"], "kept together");
     assert_ne!(labels["017078"], labels["017088"], "kept apart");
-    assert!(
-        v["centres"].as_array().unwrap().iter().any(|c| c == "017113"),
-        "Montichiari leads a zone: {}",
-        v["centres"]
-    );
+    assert!(v["centres"].as_array().unwrap().iter().any(|c| c == "017113"), "Montichiari leads a zone: {}", v["centres"]);
     assert_eq!(v["contiguous"], true);
     // An unknown code is named; k-means refuses constraints instead of ignoring them.
     let out = pianura(&["zones", "--k", "4", "--keep-apart", "017078,999999"]);

@@ -48,15 +48,8 @@ weights = { growth = 2.0 }
 fn identical_scenarios_are_at_distance_zero() {
     let (t, g, f) = area();
     let file = ScenarioFile::parse(TWINS, "twins.toml").unwrap();
-    let r = compare::run(
-        &t,
-        &g,
-        &f,
-        &file,
-        Bootstrap { runs: 0, noise: 0.0, resample_weights: false, survival_threshold: 0.5 },
-        2,
-    )
-    .unwrap();
+    let r =
+        compare::run(&t, &g, &f, &file, Bootstrap { runs: 0, noise: 0.0, resample_weights: false, survival_threshold: 0.5 }, 2).unwrap();
     let ab = &r.distances[0];
     assert_eq!((ab.a.as_str(), ab.b.as_str()), ("a", "b"));
     assert!((ab.ari - 1.0).abs() < 1e-12 && ab.vi.abs() < 1e-12 && ab.moved == 0, "{ab:?}");
@@ -179,24 +172,13 @@ fn populations(t: &Territory) -> Vec<f64> {
 }
 
 /// A heuristic plan of `k` zones within ±`balance` (the ensemble's start).
-fn balanced_plan(
-    t: &Territory,
-    g: &AdjacencyGraph,
-    f: &FeatureMatrix,
-    k: usize,
-    balance: f64,
-) -> (Instance, Partition) {
+fn balanced_plan(t: &Territory, g: &AdjacencyGraph, f: &FeatureMatrix, k: usize, balance: f64) -> (Instance, Partition) {
     let inst = Instance::new(t, g, &f.standardized());
     let (lo, hi) = ensemble::bounds(&inst.pop, k, balance);
     let cons = Constraints { k, min_pop: Some(lo), max_pop: Some(hi), ..Constraints::default() };
-    let p = solve::solve(
-        &inst,
-        &cons,
-        &SolveParams { objective: ObjectiveKind::Ssd, ..SolveParams::default() },
-        Method::Heuristic,
-    )
-    .unwrap()
-    .partition;
+    let p = solve::solve(&inst, &cons, &SolveParams { objective: ObjectiveKind::Ssd, ..SolveParams::default() }, Method::Heuristic)
+        .unwrap()
+        .partition;
     (inst, p)
 }
 
@@ -210,14 +192,7 @@ fn ensemble_chain_on_the_default_area_is_contiguous_and_balanced() {
     let (inst, start) = balanced_plan(&t, &g, &f, 4, 0.25);
     let ideal = pop.iter().sum::<f64>() / 4.0;
     let (lo, hi) = (0.75 * ideal, 1.25 * ideal);
-    let params = ChainParams {
-        samples: 400,
-        burn_in: 20,
-        k: 4,
-        balance: 0.25,
-        seed: 5,
-        time_limit: ensemble::DEFAULT_TIME_LIMIT,
-    };
+    let params = ChainParams { samples: 400, burn_in: 20, k: 4, balance: 0.25, seed: 5, time_limit: ensemble::DEFAULT_TIME_LIMIT };
     let mut distinct = std::collections::BTreeSet::new();
     let mut seen = 0;
     ensemble::run(&inst.adj, &inst.pop, &start, &params, |p| {
@@ -244,14 +219,9 @@ fn labels_of(t: &Territory, p: &Partition) -> BTreeMap<String, u64> {
 fn ward(t: &Territory, g: &AdjacencyGraph, f: &FeatureMatrix, k: usize) -> (Instance, Partition) {
     let inst = Instance::new(t, g, &f.standardized());
     let cons = Constraints { k, ..Constraints::default() };
-    let p = solve::solve(
-        &inst,
-        &cons,
-        &SolveParams { objective: ObjectiveKind::Ssd, ..SolveParams::default() },
-        Method::Ward,
-    )
-    .unwrap()
-    .partition;
+    let p = solve::solve(&inst, &cons, &SolveParams { objective: ObjectiveKind::Ssd, ..SolveParams::default() }, Method::Ward)
+        .unwrap()
+        .partition;
     (inst, p)
 }
 
@@ -274,10 +244,7 @@ fn ensemble_plans_are_checked_before_use() {
     let gone = t.units[7].istat.clone();
     bad.remove(&gone);
     let e = ensemble::plan_from_labels(&t, &inst.adj, &bad, 4).unwrap_err().to_string();
-    assert!(
-        e.contains("099999") && e.contains(&format!("{gone} {}", t.units[7].name)) && e.contains("has no zone"),
-        "{e}"
-    );
+    assert!(e.contains("099999") && e.contains(&format!("{gone} {}", t.units[7].name)) && e.contains("has no zone"), "{e}");
 
     // A municipality moved to a zone it does not touch: that zone falls in two pieces.
     let (u, to) = (0..t.len())
@@ -294,10 +261,7 @@ fn ensemble_plans_are_checked_before_use() {
     let mut split = good.clone();
     split.insert(t.units[u].istat.clone(), to as u64 + 1);
     let e = ensemble::plan_from_labels(&t, &inst.adj, &split, 4).unwrap_err().to_string();
-    assert!(
-        e.contains(&format!("zone {} is not contiguous: 2 pieces", to + 1)) && e.contains(&t.units[u].istat),
-        "{e}"
-    );
+    assert!(e.contains(&format!("zone {} is not contiguous: 2 pieces", to + 1)) && e.contains(&t.units[u].istat), "{e}");
     assert!(!e.contains("zones ("), "the zone count is right: {e}");
 }
 
@@ -334,18 +298,7 @@ fn ensemble_command_rejects_a_plan_with_the_wrong_k_and_flags_an_unbalanced_one(
     std::fs::write(&four, serde_json::json!({ "labels": labels_of(&t, &p4) }).to_string()).unwrap();
     let out = dir.path().join("e4");
     let o = Command::new(env!("CARGO_BIN_EXE_pianura"))
-        .args([
-            "ensemble",
-            "--k",
-            "4",
-            "--samples",
-            "300",
-            "--plan",
-            four.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--json",
-        ])
+        .args(["ensemble", "--k", "4", "--samples", "300", "--plan", four.to_str().unwrap(), "--out", out.to_str().unwrap(), "--json"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -375,10 +328,7 @@ fn ensemble_command_rejects_a_plan_with_the_wrong_k_and_flags_an_unbalanced_one(
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success() && stdout.contains("started from the given plan") && !stdout.contains("OUTSIDE"),
-        "{stdout}"
-    );
+    assert!(o.status.success() && stdout.contains("started from the given plan") && !stdout.contains("OUTSIDE"), "{stdout}");
 }
 
 #[test]
@@ -421,21 +371,11 @@ fn scenario_files_are_checked() {
     let e = ScenarioFile::parse(unknown, "s.toml").unwrap_err().to_string();
     assert!(e.contains("zones"), "{e}");
     let (t, g, f) = area();
-    let bad_weight = ScenarioFile::parse(
-        "[[scenario]]\nname = \"w\"\nk = 3\nmethod = \"ward\"\nweights = { income = 2.0 }\n",
-        "s.toml",
-    )
-    .unwrap();
-    let e = compare::run(
-        &t,
-        &g,
-        &f,
-        &bad_weight,
-        Bootstrap { runs: 0, noise: 0.0, resample_weights: false, survival_threshold: 0.5 },
-        1,
-    )
-    .unwrap_err()
-    .to_string();
+    let bad_weight =
+        ScenarioFile::parse("[[scenario]]\nname = \"w\"\nk = 3\nmethod = \"ward\"\nweights = { income = 2.0 }\n", "s.toml").unwrap();
+    let e = compare::run(&t, &g, &f, &bad_weight, Bootstrap { runs: 0, noise: 0.0, resample_weights: false, survival_threshold: 0.5 }, 1)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("scenario `w`") && e.contains("income"), "{e}");
     // The threshold is checked before anything runs.
     let (_d, scen) = write_temp("one.toml", "[[scenario]]\nname = \"x\"\nk = 3\n");
@@ -480,8 +420,7 @@ fn compare_and_ensemble_commands_write_json_that_matches_their_html() {
         ] {
             assert!(row.contains(&format!(">{cell}<")), "{name}: {cell} in {row}");
         }
-        let line =
-            table.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_else(|| panic!("{name} in {table}"));
+        let line = table.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_else(|| panic!("{name} in {table}"));
         for cell in [
             format!("{:.4}", num(s, "r2")),
             format!("{:.4}", num(s, "r2_common")),
@@ -505,26 +444,12 @@ fn compare_and_ensemble_commands_write_json_that_matches_their_html() {
     }
     assert_eq!(m["moved"][0][2], v["distances"][1]["moved"]);
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    assert!(
-        csv.starts_with("scenario,k,method,ssd,r2,r2_common,pairwise,pop_cv,contiguous,status,gap,seconds\n"),
-        "{csv}"
-    );
+    assert!(csv.starts_with("scenario,k,method,ssd,r2,r2_common,pairwise,pop_cv,contiguous,status,gap,seconds\n"), "{csv}");
     assert_eq!(html.matches("class=\"map\"").count(), 3);
 
     let out = dir.path().join("ens");
     let o = Command::new(env!("CARGO_BIN_EXE_pianura"))
-        .args([
-            "ensemble",
-            "--k",
-            "4",
-            "--samples",
-            "2000",
-            "--balance",
-            "0.2",
-            "--out",
-            out.to_str().unwrap(),
-            "--json",
-        ])
+        .args(["ensemble", "--k", "4", "--samples", "2000", "--balance", "0.2", "--out", out.to_str().unwrap(), "--json"])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -126,12 +126,7 @@ where
     S: Strategy,
     S::Value: Debug,
 {
-    let config = ProptestConfig {
-        cases,
-        failure_persistence: None,
-        rng_seed: RngSeed::Fixed(seed()),
-        ..ProptestConfig::default()
-    };
+    let config = ProptestConfig { cases, failure_persistence: None, rng_seed: RngSeed::Fixed(seed()), ..ProptestConfig::default() };
     let mut runner = TestRunner::new(config);
     let mut found: BTreeMap<String, Found<S::Value>> = BTreeMap::new();
     let started = Instant::now();
@@ -229,8 +224,7 @@ fn no_panic<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, Failure> {
     let r = panic::catch_unwind(AssertUnwindSafe(f));
     CATCHING.with(|c| c.set(false));
     r.map_err(|_| {
-        let (at, msg) =
-            LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| ("unknown place".into(), String::new()));
+        let (at, msg) = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| ("unknown place".into(), String::new()));
         fail(format!("{what} panics at {at}"), msg)
     })
 }
@@ -365,16 +359,12 @@ fn tokens(text: &[u8]) -> Vec<(usize, usize)> {
 fn numbers(text: &[u8], keyed: bool) -> Vec<(usize, usize)> {
     let all: Vec<(usize, usize)> = tokens(text)
         .into_iter()
-        .filter(|&(a, b)| {
-            std::str::from_utf8(&text[a..b])
-                .is_ok_and(|s| s.parse::<f64>().is_ok() && s.bytes().any(|c| c.is_ascii_digit()))
-        })
+        .filter(|&(a, b)| std::str::from_utf8(&text[a..b]).is_ok_and(|s| s.parse::<f64>().is_ok() && s.bytes().any(|c| c.is_ascii_digit())))
         .collect();
     if !keyed {
         return all;
     }
-    let after_key =
-        |a: usize| text[..a].iter().rev().find(|c| !c.is_ascii_whitespace()).is_some_and(|c| matches!(c, b':' | b'='));
+    let after_key = |a: usize| text[..a].iter().rev().find(|c| !c.is_ascii_whitespace()).is_some_and(|c| matches!(c, b':' | b'='));
     let keyed: Vec<_> = all.iter().copied().filter(|&(a, _)| after_key(a)).collect();
     if keyed.is_empty() {
         all
@@ -388,8 +378,7 @@ fn numbers(text: &[u8], keyed: bool) -> Vec<(usize, usize)> {
 fn records(text: &[u8], format: Format) -> (Vec<(usize, usize)>, &'static [u8]) {
     if format == Format::GeoJson {
         let marker = br#"{"type":"Feature""#;
-        let starts: Vec<usize> =
-            text.windows(marker.len()).enumerate().filter(|(_, w)| *w == marker).map(|(i, _)| i).collect();
+        let starts: Vec<usize> = text.windows(marker.len()).enumerate().filter(|(_, w)| *w == marker).map(|(i, _)| i).collect();
         if !starts.is_empty() {
             // The last feature ends before the `]}` that closes the collection.
             let mut end = text.len();
@@ -522,8 +511,7 @@ fn apply(text: &mut Vec<u8>, m: &Mutation, format: Format) -> String {
             if i == j {
                 return format!("swap field {} of record {} with itself: nothing", i + 1, ri + 1);
             }
-            let what =
-                format!("{} and {}", show(&text[fields[i].0..fields[i].1]), show(&text[fields[j].0..fields[j].1]));
+            let what = format!("{} and {}", show(&text[fields[i].0..fields[i].1]), show(&text[fields[j].0..fields[j].1]));
             *text = swap_ranges(text, fields[i], fields[j]);
             format!("swap fields {} and {} of record {}: {what}", i + 1, j + 1, ri + 1)
         }
@@ -802,11 +790,7 @@ fn territory_invariants(t: &Territory, geojson: bool) -> Outcome {
             for e in es {
                 ensure!(e.a < e.b && e.b.index() < n, "an edge out of range", "{e:?} (n = {n})");
                 if let Some(b) = e.border_m {
-                    ensure!(
-                        finite_in(b, 0.0, f64::MAX),
-                        "a border length that is negative or not finite is accepted",
-                        "{e:?}"
-                    );
+                    ensure!(finite_in(b, 0.0, f64::MAX), "a border length that is negative or not finite is accepted", "{e:?}");
                 }
             }
         }
@@ -821,10 +805,7 @@ fn features_invariants(f: &FeatureMatrix, n: usize) -> Outcome {
     for (c, name) in z.names().iter().enumerate() {
         if let Some((i, v)) = z.values().column(c).iter().enumerate().find(|(_, v)| !v.is_finite()) {
             let raw = f.values()[[i, c]];
-            return Err(fail(
-                "accepted values whose z-scores are not finite",
-                format!("`{name}`, row {i}: raw {raw}, z-score {v}"),
-            ));
+            return Err(fail("accepted values whose z-scores are not finite", format!("`{name}`, row {i}: raw {raw}, z-score {v}")));
         }
     }
     Ok(())
@@ -836,11 +817,7 @@ fn graph_builds(t: &Territory) -> Outcome {
 }
 
 fn names_file(msg: &str, files: &[&str]) -> Outcome {
-    ensure!(
-        files.iter().any(|f| msg.contains(f)),
-        "the error does not name the file",
-        "expected one of {files:?} in: {msg}"
-    );
+    ensure!(files.iter().any(|f| msg.contains(f)), "the error does not name the file", "expected one of {files:?} in: {msg}");
     Ok(())
 }
 
@@ -854,14 +831,9 @@ fn spec_invariants(spec: &Spec, raw: &FeatureMatrix) -> Outcome {
     ensure!(spec.solver.time_limit > 0.0, "a non-positive solver time limit is accepted", "{}", spec.solver.time_limit);
     let z = raw.select(feats).map_err(|e| fail("checked features do not select", e.to_string()))?.standardized();
     for (id, f) in &spec.functions {
-        let w: Vec<(String, f64)> =
-            feats.iter().map(|n| (n.clone(), f.weights.get(n).copied().unwrap_or(1.0))).collect();
+        let w: Vec<(String, f64)> = feats.iter().map(|n| (n.clone(), f.weights.get(n).copied().unwrap_or(1.0))).collect();
         for (n, v) in &w {
-            ensure!(
-                v.is_finite() && *v >= 0.0,
-                "a negative or non-finite weight is accepted",
-                "functions.{id}.weights.{n} = {v}"
-            );
+            ensure!(v.is_finite() && *v >= 0.0, "a negative or non-finite weight is accepted", "functions.{id}.weights.{n} = {v}");
         }
         ensure!(
             w.iter().any(|(_, v)| *v > 0.0),
@@ -869,15 +841,9 @@ fn spec_invariants(spec: &Spec, raw: &FeatureMatrix) -> Outcome {
             "functions.{id}.weights = {:?}",
             f.weights
         );
-        for (what, lo, hi) in
-            [("zones", f.zones.min_pop, f.zones.max_pop), ("groups", f.groups.min_pop, f.groups.max_pop)]
-        {
+        for (what, lo, hi) in [("zones", f.zones.min_pop, f.zones.max_pop), ("groups", f.groups.min_pop, f.groups.max_pop)] {
             for v in [lo, hi].into_iter().flatten() {
-                ensure!(
-                    finite_in(v, 0.0, f64::MAX),
-                    "a negative or non-finite population bound is accepted",
-                    "functions.{id}.{what}: {v}"
-                );
+                ensure!(finite_in(v, 0.0, f64::MAX), "a negative or non-finite population bound is accepted", "functions.{id}.{what}: {v}");
             }
             if let (Some(lo), Some(hi)) = (lo, hi) {
                 ensure!(lo <= hi, "min_pop above max_pop is accepted", "functions.{id}.{what}: {lo} > {hi}");
@@ -898,19 +864,11 @@ fn spec_invariants(spec: &Spec, raw: &FeatureMatrix) -> Outcome {
             g.compactness
         );
         for (i, group) in f.keep_together.iter().enumerate() {
-            ensure!(
-                group.len() >= 2,
-                "an empty or one-member keep_together is accepted",
-                "functions.{id}.keep_together[{i}] = {group:?}"
-            );
+            ensure!(group.len() >= 2, "an empty or one-member keep_together is accepted", "functions.{id}.keep_together[{i}] = {group:?}");
         }
-        let x =
-            z.weighted(&w).map_err(|e| fail("checked weights are rejected later", format!("functions.{id}: {e}")))?;
+        let x = z.weighted(&w).map_err(|e| fail("checked weights are rejected later", format!("functions.{id}: {e}")))?;
         if let Some(((i, j), v)) = x.dissimilarity().indexed_iter().find(|(_, v)| !v.is_finite()) {
-            return Err(fail(
-                "accepted weights whose weighted distances are not finite",
-                format!("functions.{id}: rows {i} and {j}: {v}"),
-            ));
+            return Err(fail("accepted weights whose weighted distances are not finite", format!("functions.{id}: rows {i} and {j}: {v}")));
         }
     }
     Ok(())
@@ -928,20 +886,8 @@ fn collab_invariants(cs: &[collab::Collaboration], t: &Territory, functions: &[&
             c.function
         );
         let distinct: BTreeSet<&String> = c.members.iter().collect();
-        ensure!(
-            distinct.len() == c.members.len(),
-            "a collaboration listing a member twice is accepted",
-            "{:?}: {:?}",
-            c.name,
-            c.members
-        );
-        ensure!(
-            distinct.len() >= 2,
-            "a collaboration of fewer than two municipalities is accepted",
-            "{:?}: {:?}",
-            c.name,
-            c.members
-        );
+        ensure!(distinct.len() == c.members.len(), "a collaboration listing a member twice is accepted", "{:?}: {:?}", c.name, c.members);
+        ensure!(distinct.len() >= 2, "a collaboration of fewer than two municipalities is accepted", "{:?}: {:?}", c.name, c.members);
         for m in &c.members {
             ensure!(t.find(m).is_some(), "an unknown member is accepted", "{:?}: {m}", c.name);
         }
@@ -975,25 +921,12 @@ fn scenario_invariants(file: &ScenarioFile) -> Outcome {
     for s in &file.scenario {
         let n = &s.name;
         for (feat, w) in &s.weights {
-            ensure!(
-                finite_in(*w, 0.0, f64::MAX),
-                "a negative or non-finite scenario weight is accepted",
-                "{n:?}: {feat} = {w}"
-            );
+            ensure!(finite_in(*w, 0.0, f64::MAX), "a negative or non-finite scenario weight is accepted", "{n:?}: {feat} = {w}");
         }
         let distinct: BTreeSet<&String> = s.features.iter().collect();
-        ensure!(
-            distinct.len() == s.features.len(),
-            "a scenario listing a feature twice is accepted",
-            "{n:?}: {:?}",
-            s.features
-        );
+        ensure!(distinct.len() == s.features.len(), "a scenario listing a feature twice is accepted", "{n:?}: {:?}", s.features);
         for v in [s.min_pop, s.max_pop].into_iter().flatten() {
-            ensure!(
-                finite_in(v, 0.0, f64::MAX),
-                "a negative or non-finite scenario population bound is accepted",
-                "{n:?}: {v}"
-            );
+            ensure!(finite_in(v, 0.0, f64::MAX), "a negative or non-finite scenario population bound is accepted", "{n:?}: {v}");
         }
         if let (Some(lo), Some(hi)) = (s.min_pop, s.max_pop) {
             ensure!(lo <= hi, "a scenario with min_pop above max_pop is accepted", "{n:?}: {lo} > {hi}");
@@ -1012,8 +945,7 @@ fn scenario_invariants(file: &ScenarioFile) -> Outcome {
         let selected = if s.features.is_empty() { Ok(raw.clone()) } else { raw.select(&s.features) };
         if let Ok(z) = selected {
             let z = z.standardized();
-            let w: Vec<(String, f64)> =
-                z.names().iter().map(|c| (c.clone(), s.weights.get(c).copied().unwrap_or(1.0))).collect();
+            let w: Vec<(String, f64)> = z.names().iter().map(|c| (c.clone(), s.weights.get(c).copied().unwrap_or(1.0))).collect();
             if let Ok(x) = z.weighted(&w) {
                 if let Some(((i, j), v)) = x.dissimilarity().indexed_iter().find(|(_, v)| !v.is_finite()) {
                     return Err(fail(
@@ -1056,11 +988,8 @@ fn geojson_reader_survives_mutations() {
 /// A csv folder with one of its two files mutated.
 fn csv_folder_property(property: &str, units: &'static [u8], edges: &'static [u8]) {
     fuzz(property, cases(), (any::<bool>(), mutations(Format::Csv)), |(in_edges, ms)| {
-        let (name, base, other) = if *in_edges {
-            ("edges.csv", edges, ("units.csv", units))
-        } else {
-            ("units.csv", units, ("edges.csv", edges))
-        };
+        let (name, base, other) =
+            if *in_edges { ("edges.csv", edges, ("units.csv", units)) } else { ("units.csv", units, ("edges.csv", edges)) };
         let (text, log) = mutate(base, ms, Format::Csv);
         with_input(&text, "csv", &format!("  (in {name})\n{log}"), || {
             let dir = folder(&[(name, &text), other]);
@@ -1092,19 +1021,11 @@ fn features_csv_join_survives_mutations() {
                 Ok(f) => {
                     let k = base.names().len();
                     ensure!(f.names().len() > k, "a features CSV with no column is accepted", "{:?}", f.names());
-                    ensure!(
-                        f.names()[..k] == *base.names(),
-                        "the join reorders the area's features",
-                        "{:?}",
-                        f.names()
-                    );
+                    ensure!(f.names()[..k] == *base.names(), "the join reorders the area's features", "{:?}", f.names());
                     let distinct: BTreeSet<&String> = f.names().iter().collect();
                     ensure!(distinct.len() == f.names().len(), "a column name twice is accepted", "{:?}", f.names());
                     if let Some(((r, c), v)) = f.values().indexed_iter().find(|(_, v)| !v.is_finite()) {
-                        return Err(fail(
-                            "a non-finite feature value is accepted",
-                            format!("{}: `{}` = {v}", t.units[r], f.names()[c]),
-                        ));
+                        return Err(fail("a non-finite feature value is accepted", format!("{}: `{}` = {v}", t.units[r], f.names()[c])));
                     }
                     features_invariants(&f, t.len())
                 }
@@ -1223,8 +1144,7 @@ type Snapshot = BTreeMap<PathBuf, Option<Vec<u8>>>;
 fn changes(before: &Snapshot, after: &Snapshot) -> String {
     let gone: Vec<_> = before.keys().filter(|k| !after.contains_key(*k)).collect();
     let new: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
-    let changed: Vec<_> =
-        before.iter().filter(|(k, v)| after.get(*k).is_some_and(|w| w != *v)).map(|(k, _)| k).collect();
+    let changed: Vec<_> = before.iter().filter(|(k, v)| after.get(*k).is_some_and(|w| w != *v)).map(|(k, _)| k).collect();
     format!("removed {gone:?}, added {new:?}, changed {changed:?}")
 }
 
@@ -1243,21 +1163,15 @@ fn ensemble_case(sb: &harness::Sandbox, extra: &[&str], into_prev: bool) -> Outc
     if let Some(at) = panic_location(stderr) {
         return Err(fail(format!("pianura panics at {at}"), stderr.to_string()));
     }
-    ensure!(
-        matches!(r.code, Some(0 | 2)),
-        "pianura exits with a code other than 0 or 2",
-        "exit {:?}: {stderr}",
-        r.code
-    );
+    ensure!(matches!(r.code, Some(0 | 2)), "pianura exits with a code other than 0 or 2", "exit {:?}: {stderr}", r.code);
     let after = harness::snapshot(sb.root());
     if r.code == Some(2) {
         ensure!(stderr.starts_with("error:"), "a failed run without an error message", "{stderr:?}");
         ensure!(after == before, "a failed run changes files", "--out {out}: {}\n{stderr}", changes(&before, &after));
         return Ok(());
     }
-    let outside = |s: &Snapshot| -> Snapshot {
-        s.iter().filter(|(k, _)| !k.starts_with(out)).map(|(k, v)| (k.clone(), v.clone())).collect()
-    };
+    let outside =
+        |s: &Snapshot| -> Snapshot { s.iter().filter(|(k, _)| !k.starts_with(out)).map(|(k, v)| (k.clone(), v.clone())).collect() };
     ensure!(
         outside(&before) == outside(&after),
         "a successful run changes files outside --out",
@@ -1266,11 +1180,7 @@ fn ensemble_case(sb: &harness::Sandbox, extra: &[&str], into_prev: bool) -> Outc
     );
     let file = |name: &str| after.get(&Path::new(out).join(name)).cloned().flatten().unwrap_or_default();
     let json: Option<serde_json::Value> = serde_json::from_slice(&file("ensemble.json")).ok();
-    ensure!(
-        json.as_ref().is_some_and(|v| v.get("summary").is_some()),
-        "a successful run without a complete ensemble.json",
-        "--out {out}"
-    );
+    ensure!(json.as_ref().is_some_and(|v| v.get("summary").is_some()), "a successful run without a complete ensemble.json", "--out {out}");
     ensure!(
         String::from_utf8_lossy(&file("ensemble.html")).contains("</html>"),
         "a successful run without a complete ensemble.html",
@@ -1293,22 +1203,17 @@ fn ensemble_on_a_mutated_geojson_area_fails_cleanly_or_writes_everything() {
 
 #[test]
 fn ensemble_on_a_mutated_csv_folder_fails_cleanly_or_writes_everything() {
-    fuzz(
-        "ensemble_csv_folder",
-        cli_cases(),
-        (any::<bool>(), mutations(Format::Csv), any::<bool>()),
-        |(in_edges, ms, into_prev)| {
-            let (name, base) = if *in_edges { ("edges.csv", bassa_edges()) } else { ("units.csv", bassa_units()) };
-            let (text, log) = mutate(base, ms, Format::Csv);
-            with_input(&text, "csv", &format!("  (in {name})\n{log}"), || {
-                let sb = harness::Sandbox::new();
-                sb.write("area/units.csv", bassa_units());
-                sb.write("area/edges.csv", bassa_edges());
-                sb.write(&format!("area/{name}"), &text);
-                ensemble_case(&sb, &["--area", "area"], *into_prev)
-            })
-        },
-    );
+    fuzz("ensemble_csv_folder", cli_cases(), (any::<bool>(), mutations(Format::Csv), any::<bool>()), |(in_edges, ms, into_prev)| {
+        let (name, base) = if *in_edges { ("edges.csv", bassa_edges()) } else { ("units.csv", bassa_units()) };
+        let (text, log) = mutate(base, ms, Format::Csv);
+        with_input(&text, "csv", &format!("  (in {name})\n{log}"), || {
+            let sb = harness::Sandbox::new();
+            sb.write("area/units.csv", bassa_units());
+            sb.write("area/edges.csv", bassa_edges());
+            sb.write(&format!("area/{name}"), &text);
+            ensemble_case(&sb, &["--area", "area"], *into_prev)
+        })
+    });
 }
 
 #[test]
@@ -1386,17 +1291,12 @@ impl CsvInput {
             }
             CsvInput::Features => {
                 std::fs::write(root.join("income.csv"), text).unwrap();
-                FeatureMatrix::from_territory(t)
-                    .join_csv(&root.join("income.csv"), t)
-                    .map(|f| format!("{f:?}"))
-                    .map_err(|e| e.to_string())
+                FeatureMatrix::from_territory(t).join_csv(&root.join("income.csv"), t).map(|f| format!("{f:?}")).map_err(|e| e.to_string())
             }
             CsvInput::Collaborations => {
                 std::fs::write(root.join("unions.csv"), text).unwrap();
                 let spec = Spec::embedded_default();
-                collab::read(&root.join("unions.csv"), t, &spec.function_ids())
-                    .map(|c| format!("{c:?}"))
-                    .map_err(|e| e.to_string())
+                collab::read(&root.join("unions.csv"), t, &spec.function_ids()).map(|c| format!("{c:?}")).map_err(|e| e.to_string())
             }
         };
         r.map_err(clean)
@@ -1416,12 +1316,7 @@ fn lf_to_crlf(text: &[u8]) -> Vec<u8> {
 
 #[test]
 fn csv_readers_answer_the_same_with_crlf_line_endings() {
-    let input = prop_oneof![
-        Just(CsvInput::Units),
-        Just(CsvInput::Edges),
-        Just(CsvInput::Features),
-        Just(CsvInput::Collaborations)
-    ];
+    let input = prop_oneof![Just(CsvInput::Units), Just(CsvInput::Edges), Just(CsvInput::Features), Just(CsvInput::Collaborations)];
     fuzz("csv_crlf", cases(), (input, mutations(Format::Csv)), |(input, ms)| {
         let (text, log) = mutate(input.base(), ms, Format::Csv);
         // Only LF files whose quotes close on their line: CRLF then changes nothing but the
@@ -1432,8 +1327,7 @@ fn csv_readers_answer_the_same_with_crlf_line_endings() {
         }
         let crlf = lf_to_crlf(&text);
         with_input(&crlf, "csv", &format!("  ({input:?})\n{log}  then LF → CRLF\n"), || {
-            let (lf_answer, crlf_answer) =
-                (no_panic("reader", || input.answer(&text))?, no_panic("reader", || input.answer(&crlf))?);
+            let (lf_answer, crlf_answer) = (no_panic("reader", || input.answer(&text))?, no_panic("reader", || input.answer(&crlf))?);
             ensure!(
                 lf_answer == crlf_answer,
                 format!("{input:?}: CRLF line endings change the answer"),
@@ -1485,8 +1379,7 @@ fn semicolon_delimited_csvs_are_accepted_or_named() {
     let dir = folder(&[("units.csv", &semi(bassa_units())), ("edges.csv", &semi(bassa_edges()))]);
     match Territory::load(dir.path()) {
         Ok(t) => {
-            let plain =
-                Territory::load(folder(&[("units.csv", bassa_units()), ("edges.csv", bassa_edges())]).path()).unwrap();
+            let plain = Territory::load(folder(&[("units.csv", bassa_units()), ("edges.csv", bassa_edges())]).path()).unwrap();
             if unsourced(t) != unsourced(plain.clone()) {
                 problems.push("units.csv + edges.csv: accepted with a different result".into());
             }
@@ -1494,16 +1387,11 @@ fn semicolon_delimited_csvs_are_accepted_or_named() {
         Err(e) if named(&e.to_string()) => {}
         Err(e) => problems.push(format!("units.csv + edges.csv: {e}")),
     }
-    assert!(
-        problems.is_empty(),
-        "a `;`-delimited CSV must be read, or the message must say the file uses ';':\n{}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "a `;`-delimited CSV must be read, or the message must say the file uses ';':\n{}", problems.join("\n"));
 }
 
 /// Properties the GeoJSON reader reads (numbers); a bad value in one must name it.
-const READ_PROPERTIES: &[&str] =
-    &["pop_2023", "lon", "lat", "log_pop", "log_density", "share_65plus", "share_under15", "growth"];
+const READ_PROPERTIES: &[&str] = &["pop_2023", "lon", "lat", "log_pop", "log_density", "share_65plus", "share_under15", "growth"];
 
 /// Byte range of the value of `"key":` in the `feature`-th feature (0-based) of the base text.
 fn property_value(text: &[u8], feature: usize, key: &str) -> Option<(usize, usize)> {
@@ -1564,11 +1452,7 @@ fn invalid_utf8_in_geojson_names_the_feature_and_byte() {
                     let msg = e.to_string();
                     let f = format!("feature {}", feature + 1);
                     let offset = [at.to_string(), (at + 1).to_string()];
-                    ensure!(
-                        msg.contains(&f),
-                        "invalid UTF-8 in GeoJSON: the error does not name the feature",
-                        "expected {f:?} in: {msg}"
-                    );
+                    ensure!(msg.contains(&f), "invalid UTF-8 in GeoJSON: the error does not name the feature", "expected {f:?} in: {msg}");
                     ensure!(
                         offset.iter().any(|o| msg.contains(o.as_str())),
                         "invalid UTF-8 in GeoJSON: the error does not give the byte offset",

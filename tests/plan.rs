@@ -55,9 +55,7 @@ fn ambito10_plan(adjust: impl FnOnce(&mut Spec), collabs: &[Collaboration]) -> P
 
 fn adjacency(t: &Territory) -> Vec<Vec<usize>> {
     let g = AdjacencyGraph::build(t, Contiguity::Queen).unwrap();
-    (0..t.len() as u32)
-        .map(|i| g.neighbors(pianura::territory::MunicipalityId(i)).iter().map(|m| m.index()).collect())
-        .collect()
+    (0..t.len() as u32).map(|i| g.neighbors(pianura::territory::MunicipalityId(i)).iter().map(|m| m.index()).collect()).collect()
 }
 
 #[test]
@@ -82,12 +80,7 @@ fn default_plan_invariants_and_byte_identical_output() {
         let mut group_of = BTreeMap::new();
         for g in &f.groups {
             for m in &g.members {
-                assert!(
-                    group_of.insert(m.istat.clone(), g.id.clone()).is_none(),
-                    "{}: {} in two groups",
-                    f.id,
-                    m.istat
-                );
+                assert!(group_of.insert(m.istat.clone(), g.id.clone()).is_none(), "{}: {} in two groups", f.id, m.istat);
                 // Groups nest in zones.
                 assert_eq!(zone_of[&m.istat], g.zone, "{}: group {} crosses zones", f.id, g.id);
             }
@@ -170,9 +163,7 @@ fn best_min_pop(t: &Territory, k: usize) -> f64 {
         if (0..k).any(|z| !labels.contains(&z)) || !Partition::from_labels(&labels).is_contiguous(&adj) {
             continue;
         }
-        let least = (0..k)
-            .map(|z| (0..n).filter(|&u| labels[u] == z).map(|u| pop[u]).sum::<f64>())
-            .fold(f64::INFINITY, f64::min);
+        let least = (0..k).map(|z| (0..n).filter(|&u| labels[u] == z).map(|u| pop[u]).sum::<f64>()).fold(f64::INFINITY, f64::min);
         best = best.max(least);
     }
     best
@@ -189,10 +180,7 @@ fn a_population_minimum_is_relaxed_to_the_brute_force_optimum_not_to_zero() {
     let best = best_min_pop(&t, 2);
     assert!(best > 10_000.0, "the brute force finds a real bound: {best}");
     let r = &f.relaxations[0];
-    assert_eq!(
-        (r.tier, r.zone, r.key.as_str(), r.asked),
-        (plan::Tier::Zones, None, "functions.suap_sue.zones.min_pop", 1e9)
-    );
+    assert_eq!((r.tier, r.zone, r.key.as_str(), r.asked), (plan::Tier::Zones, None, "functions.suap_sue.zones.min_pop", 1e9));
     assert_eq!(r.used, Some(best.floor()), "relaxed to the largest value any 2 contiguous zones reach");
     assert!(f.zones.iter().all(|z| z.population >= best.floor()));
     assert!(f.zone_explanation.as_ref().unwrap().contains("min_pop 1000000000 → "), "{:?}", f.zone_explanation);
@@ -200,15 +188,9 @@ fn a_population_minimum_is_relaxed_to_the_brute_force_optimum_not_to_zero() {
     let html = pianura::report::html::render(&plan, &plan::Timings::default(), &t);
     let banner = &html[html.find(r#"id="relaxations""#).expect("a relaxations banner")..];
     let banner = &banner[..banner.find("</div>").unwrap()];
-    assert!(
-        banner.contains("functions.suap_sue.zones.min_pop") && banner.contains("1\u{202f}000\u{202f}000\u{202f}000"),
-        "{banner}"
-    );
+    assert!(banner.contains("functions.suap_sue.zones.min_pop") && banner.contains("1\u{202f}000\u{202f}000\u{202f}000"), "{banner}");
     let used = best.floor() as u64;
-    assert!(
-        banner.contains(&format!("{}\u{202f}{:03}", used / 1000, used % 1000)),
-        "shows the value used, {used}: {banner}"
-    );
+    assert!(banner.contains(&format!("{}\u{202f}{:03}", used / 1000, used % 1000)), "shows the value used, {used}: {banner}");
     assert!(html.find(r#"id="relaxations""#) < html.find("<h2>Summary</h2>"), "above the summary");
 }
 
@@ -301,11 +283,7 @@ fn spec_errors_name_the_key() {
     assert!(err(&unknown).contains("speed"), "{}", err(&unknown));
     let wrong_type = default.replacen("seed = 42", "seed = \"forty-two\"", 1);
     assert!(err(&wrong_type).contains("seed"), "{}", err(&wrong_type));
-    let inverted = default.replacen(
-        "min_units = 2, max_units = 6, min_pop = 8000",
-        "min_units = 2, max_units = 6, min_pop = 80000",
-        1,
-    );
+    let inverted = default.replacen("min_units = 2, max_units = 6, min_pop = 8000", "min_units = 2, max_units = 6, min_pop = 80000", 1);
     let m = err(&inverted);
     assert!(m.contains("functions.ufficio_tecnico.groups.min_pop") && m.contains("80000"), "{m}");
     let too_small = default.replacen("min_pop = 6500, max_pop = 55000", "min_pop = 6500, max_pop = 9000", 1);

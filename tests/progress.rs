@@ -59,9 +59,8 @@ fn ensemble_time_limit_stops_a_huge_burn_in_and_reports_cut_short() {
     assert!(v["distribution"].as_str().unwrap().contains("Cut short"), "{}", v["distribution"]);
     // The terminal says so too, and the report carries the same sentence.
     assert!(
-        stderr(&out).contains(&format!(
-            "warning: ensemble: the time limit (1 s) stopped the chain after {done} of 100000000 burn-in steps"
-        )),
+        stderr(&out)
+            .contains(&format!("warning: ensemble: the time limit (1 s) stopped the chain after {done} of 100000000 burn-in steps")),
         "{}",
         stderr(&out)
     );
@@ -73,10 +72,7 @@ fn ensemble_time_limit_stops_a_huge_burn_in_and_reports_cut_short() {
 fn ensemble_within_its_limit_has_no_cut_short() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("e");
-    let out = pianura(
-        &["ensemble", "--k", "3", "--samples", "40", "--burn-in", "5", "--out", out_dir.to_str().unwrap(), "--json"],
-        &[],
-    );
+    let out = pianura(&["ensemble", "--k", "3", "--samples", "40", "--burn-in", "5", "--out", out_dir.to_str().unwrap(), "--json"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v.get("cut_short").is_none(), "{}", v["cut_short"]);
@@ -113,19 +109,7 @@ fn progress_lines_appear_on_stderr_when_it_is_not_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("e");
     let out = pianura(
-        &[
-            "ensemble",
-            "--k",
-            "4",
-            "--burn-in",
-            "100000000",
-            "--samples",
-            "10",
-            "--time-limit",
-            "2.5",
-            "--out",
-            out_dir.to_str().unwrap(),
-        ],
+        &["ensemble", "--k", "4", "--burn-in", "100000000", "--samples", "10", "--time-limit", "2.5", "--out", out_dir.to_str().unwrap()],
         &[("PIANURA_PROGRESS_INTERVAL", "0.3")],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -170,10 +154,7 @@ fn max_p_on_the_default_area_proves_ten_zones_quickly() {
 fn max_p_time_limit_bounds_the_whole_command_and_says_what_it_cut() {
     let clock = Instant::now();
     // The exact solve at 10 zones alone runs for minutes without a limit.
-    let out = pianura(
-        &["zones", "--max-p", "--min-pop", "20000", "--node-limit", "100000", "--time-limit", "2", "--json"],
-        &[],
-    );
+    let out = pianura(&["zones", "--max-p", "--min-pop", "20000", "--node-limit", "100000", "--time-limit", "2", "--json"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(clock.elapsed().as_secs_f64() < 40.0, "{:?}", clock.elapsed());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -15,11 +15,7 @@ use serde_json::Value;
 
 fn chromium() -> PathBuf {
     let path = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
-    assert!(
-        path.exists(),
-        "{} not found: install Debian's chromium package (make test does it) or set CHROMIUM",
-        path.display()
-    );
+    assert!(path.exists(), "{} not found: install Debian's chromium package (make test does it) or set CHROMIUM", path.display());
     path
 }
 
@@ -62,8 +58,7 @@ const AREA: &str = "Pianura test area";
 
 /// The page's self-check, as Chromium leaves it in `#selfcheck` after loading.
 fn selfcheck(dir: &Path, page: &Path) -> Value {
-    let dom =
-        browser(&dir.join("profile-dom")).arg("--dump-dom").arg(format!("file://{}", page.display())).output().unwrap();
+    let dom = browser(&dir.join("profile-dom")).arg("--dump-dom").arg(format!("file://{}", page.display())).output().unwrap();
     assert!(dom.status.success(), "{}", String::from_utf8_lossy(&dom.stderr));
     let dom = String::from_utf8_lossy(&dom.stdout);
     let start = dom.find("<pre id=\"selfcheck\"").expect("self-check element");
@@ -106,32 +101,19 @@ fn report_renders_every_map_in_chromium_and_outputs_agree() {
             let groups: Vec<&Value> = f["groups"].as_array().unwrap().iter().filter(|g| g["zone"] == z["id"]).collect();
             let sum: f64 = groups.iter().map(|g| g["ssd"].as_f64().expect("group ssd in plan.json")).sum();
             assert!(groups.iter().all(|g| g["ssd"].as_f64().unwrap() >= 0.0));
-            assert!(
-                sum <= z["ssd"].as_f64().unwrap() + 1e-9,
-                "{}: zone {} SSD below its groups' sum",
-                f["id"],
-                z["id"]
-            );
+            assert!(sum <= z["ssd"].as_f64().unwrap() + 1e-9, "{}: zone {} SSD below its groups' sum", f["id"], z["id"]);
         }
     }
 
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("http://") && !html.contains("https://"), "no external address in the report");
     assert!(html.contains("CC BY 4.0") && html.contains("ISTAT"), "data attribution");
-    assert!(
-        html.contains(&format!("The study area, {AREA}, has 42 municipalities")),
-        "area name and count from the plan"
-    );
+    assert!(html.contains(&format!("The study area, {AREA}, has 42 municipalities")), "area name and count from the plan");
     assert!(!html.contains("multi-start heuristic runs"), "the method text claims no fallback the code lacks");
     for f in functions {
         for z in f["zones"].as_array().unwrap() {
-            let members: Vec<&str> =
-                z["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
-            assert!(
-                html.contains(&format!(r#"<td class="members">{}</td>"#, members.join(", "))),
-                "zone members listed: {}",
-                z["id"]
-            );
+            let members: Vec<&str> = z["members"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+            assert!(html.contains(&format!(r#"<td class="members">{}</td>"#, members.join(", "))), "zone members listed: {}", z["id"]);
         }
     }
 
@@ -144,17 +126,13 @@ fn report_renders_every_map_in_chromium_and_outputs_agree() {
         let (zones, groups) = (f["zones"].as_array().unwrap().len(), f["groups"].as_array().unwrap().len());
         // One shape per municipality: every ISTAT code of the territory exactly once.
         assert_eq!(m["shapes"].as_u64().unwrap() as usize, territory.len(), "{id}");
-        let mut drawn: Vec<String> =
-            m["istat"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+        let mut drawn: Vec<String> = m["istat"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
         drawn.sort();
         assert_eq!(drawn, codes, "{id}: each code once");
         // Drawn, not blank: every shape has an area, zones get distinct fills, outlines exist.
         assert_eq!(m["empty"], 0, "{id}: every shape has a box");
         assert!(m["fills"].as_u64().unwrap() as usize >= zones, "{id}: at least one fill per zone");
-        assert!(
-            m["rendered"][0].as_f64().unwrap() > 200.0 && m["rendered"][1].as_f64().unwrap() > 100.0,
-            "{id}: map on screen {m}"
-        );
+        assert!(m["rendered"][0].as_f64().unwrap() > 200.0 && m["rendered"][1].as_f64().unwrap() > 100.0, "{id}: map on screen {m}");
         assert_eq!(m["zone_lines"].as_u64().unwrap() as usize, zones, "{id}: one outline per zone");
         assert_eq!(m["group_lines"].as_u64().unwrap() as usize, groups, "{id}: one outline per group");
         // A legend beside the map: every zone, three line styles, the number key.
@@ -170,12 +148,8 @@ fn report_renders_every_map_in_chromium_and_outputs_agree() {
         for n in 1..=territory.len() {
             assert_eq!(texts.iter().filter(|t| **t == n.to_string()).count(), 1, "{id}: number {n} once");
         }
-        let leads = f["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .chain(f["zones"].as_array().unwrap())
-            .map(|g| g["centre"]["name"].as_str().unwrap());
+        let leads =
+            f["groups"].as_array().unwrap().iter().chain(f["zones"].as_array().unwrap()).map(|g| g["centre"]["name"].as_str().unwrap());
         for name in leads {
             assert!(texts.contains(&name), "{id}: lead {name} named on the map");
         }

@@ -13,12 +13,8 @@ fn highs_solves_a_small_knapsack_to_its_known_optimum() {
     let x: Vec<_> = (0..4).map(|_| vars.add(variable().binary())).collect();
     let value: good_lp::Expression = x.iter().zip(v).map(|(&xi, vi)| vi * xi).sum();
     let weight: good_lp::Expression = x.iter().zip(w).map(|(&xi, wi)| wi * xi).sum();
-    let solution = vars
-        .maximise(value.clone())
-        .using(default_solver)
-        .with(constraint!(weight <= 10.0))
-        .solve()
-        .expect("HiGHS solves the knapsack");
+    let solution =
+        vars.maximise(value.clone()).using(default_solver).with(constraint!(weight <= 10.0)).solve().expect("HiGHS solves the knapsack");
     assert!((solution.eval(&value) - 90.0).abs() < 1e-6);
     let picked: Vec<bool> = x.iter().map(|&xi| solution.value(xi) > 0.5).collect();
     assert_eq!(picked, vec![false, true, false, true]);

@@ -85,12 +85,7 @@ fn degenerate_ring_is_an_invalid_polygon() {
     let ring = r#"{"type":"Polygon","coordinates":[[[10.1,45.3],[10.2,45.3],[10.1,45.3]]]}"#;
     fs[2] = feature(r#""istat":"017137","name":"San Gervasio Bresciano","x":1"#, ring);
     let msg = load_err("area.geojson", &collection(&fs));
-    assert!(
-        msg.contains(
-            "feature 3 (017137 San Gervasio Bresciano): exterior ring has 2 distinct points, at least 3 are needed"
-        ),
-        "{msg}"
-    );
+    assert!(msg.contains("feature 3 (017137 San Gervasio Bresciano): exterior ring has 2 distinct points, at least 3 are needed"), "{msg}");
 }
 
 #[test]
@@ -145,19 +140,11 @@ fn coordinates_outside_wgs84_name_the_feature() {
 fn lon_lat_properties_must_be_wgs84_degrees() {
     let mut fs = row_of_three();
     fs[1] = feature(r#""istat":"017089","name":"Offlaga","lon":601234,"lat":45.3,"x":1"#, &square(10.11, 45.3, 0.01));
-    fs[2] = feature(
-        r#""istat":"017137","name":"San Gervasio Bresciano","lon":10.1,"lat":-91,"x":1"#,
-        &square(10.12, 45.3, 0.01),
-    );
+    fs[2] = feature(r#""istat":"017137","name":"San Gervasio Bresciano","lon":10.1,"lat":-91,"x":1"#, &square(10.12, 45.3, 0.01));
     let msg = load_err("area.geojson", &collection(&fs));
+    assert!(msg.contains(r#"feature 2 (017089 Offlaga): `lon` must be a WGS84 longitude in [-180, 180], found "601234""#), "{msg}");
     assert!(
-        msg.contains(r#"feature 2 (017089 Offlaga): `lon` must be a WGS84 longitude in [-180, 180], found "601234""#),
-        "{msg}"
-    );
-    assert!(
-        msg.contains(
-            r#"feature 3 (017137 San Gervasio Bresciano): `lat` must be a WGS84 latitude in [-90, 90], found "-91""#
-        ),
+        msg.contains(r#"feature 3 (017137 San Gervasio Bresciano): `lat` must be a WGS84 latitude in [-90, 90], found "-91""#),
         "{msg}"
     );
 }
@@ -211,8 +198,7 @@ fn folder_err(units: &str, edges: Option<&str>) -> String {
     Territory::load(dir.path()).expect_err("bad input must be rejected").to_string()
 }
 
-const UNITS: &str =
-    "istat,name,pop,x\n017103,Manerbio,13000,1.5\n017089,Offlaga,4000,2.5\n017137,San Gervasio Bresciano,2500,0.5\n";
+const UNITS: &str = "istat,name,pop,x\n017103,Manerbio,13000,1.5\n017089,Offlaga,4000,2.5\n017137,San Gervasio Bresciano,2500,0.5\n";
 
 #[test]
 fn units_csv_nan_and_text_name_the_row() {
@@ -364,8 +350,7 @@ fn the_projection_is_the_utm_zone_of_the_area_and_areas_do_not_depend_on_where_i
     // In UTM 32N the square 120° away would be measured far off: the zone choice matters.
     let far = square_at(130.1, 45.3);
     let Shapes::Polygons(p) = &far.shapes else { unreachable!() };
-    let in_32n =
-        geo::Area::unsigned_area(&pianura::territory::utm::Projection::UTM32N.project_multipolygon(&p[0])) / 1e6;
+    let in_32n = geo::Area::unsigned_area(&pianura::territory::utm::Projection::UTM32N.project_multipolygon(&p[0])) / 1e6;
     assert!((in_32n / area - 1.0).abs() > 0.5, "UTM 32N gives {in_32n} km² for {area} km²");
 }
 
@@ -376,8 +361,7 @@ fn the_default_area_stays_in_utm_32n_and_folders_take_the_zone_of_their_points()
     assert_eq!(Territory::load(&brescia205()).unwrap().projection(), Some(Projection::UTM32N));
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("edges.csv"), "a,b\n1,2\n").unwrap();
-    std::fs::write(dir.path().join("units.csv"), "istat,name,lon,lat,x\n1,A,-58.4,-34.6,1\n2,B,-58.5,-34.7,2\n")
-        .unwrap();
+    std::fs::write(dir.path().join("units.csv"), "istat,name,lon,lat,x\n1,A,-58.4,-34.6,1\n2,B,-58.5,-34.7,2\n").unwrap();
     let p = Territory::load(dir.path()).unwrap().projection().unwrap();
     assert_eq!((p.epsg(), p.to_string()), (32721, "WGS 84 / UTM zone 21S (EPSG:32721)".to_string()));
     std::fs::write(dir.path().join("units.csv"), "istat,name,x\n1,A,1\n2,B,2\n").unwrap();

@@ -19,7 +19,7 @@ mod interrupt;
 mod progress;
 mod values;
 
-use values::{ContiguityArg, MethodArg, ObjectiveArg, at_least_one, count, non_negative, residents, seconds, seed, share};
+use values::{at_least_one, count, non_negative, residents, seconds, seed, share, ContiguityArg, MethodArg, ObjectiveArg};
 
 /// pianura: contiguous, homogeneous zones of municipalities for associated services.
 ///
@@ -314,8 +314,7 @@ pub fn run(cli: Cli) -> Result<()> {
 /// The library's diagnostics (the `log` facade) on stderr: debug lines with `PIANURA_DEBUG`
 /// set, warnings otherwise; other crates' records are left out.
 fn install_logger() {
-    let level =
-        if std::env::var_os("PIANURA_DEBUG").is_some() { log::LevelFilter::Debug } else { log::LevelFilter::Warn };
+    let level = if std::env::var_os("PIANURA_DEBUG").is_some() { log::LevelFilter::Debug } else { log::LevelFilter::Warn };
     env_logger::Builder::new()
         .filter_level(log::LevelFilter::Off)
         .filter_module("pianura", level)
@@ -334,8 +333,7 @@ fn compare(args: CompareArgs) -> Result<()> {
     };
     boot.check().context("invalid bootstrap settings (--noise, --survival-threshold)")?;
     let out = output_folder(&args.out, "compare", &args.area, &[&args.scenarios])?;
-    let text = std::fs::read_to_string(&args.scenarios)
-        .with_context(|| format!("cannot read {}", args.scenarios.display()))?;
+    let text = std::fs::read_to_string(&args.scenarios).with_context(|| format!("cannot read {}", args.scenarios.display()))?;
     let file = ScenarioFile::parse(&text, &args.scenarios.display().to_string())?;
     let (t, f) = load_area(&args.area)?;
     file.check(&t, f.names(), Some(&args.scenarios.display().to_string()))?;
@@ -417,10 +415,7 @@ fn compare(args: CompareArgs) -> Result<()> {
             r.seconds
         )?;
     }
-    writeln!(
-        w,
-        "R² and SSD in each scenario's own weighted features; R² common on all features, standardized, unweighted."
-    )?;
+    writeln!(w, "R² and SSD in each scenario's own weighted features; R² common on all features, standardized, unweighted.")?;
     for r in &result.scenarios {
         if let Some(st) = &r.stability {
             let zones: Vec<String> = st.zone.iter().map(|v| format!("{v:.2}")).collect();
@@ -428,7 +423,12 @@ fn compare(args: CompareArgs) -> Result<()> {
             writeln!(
                 w,
                 "stability {}: zone survival (Jaccard ≥ {}) {}; {} of {} municipalities always with their core ({} runs)",
-                r.name, st.survival_threshold, zones.join(", "), always, st.unit.len(), st.runs
+                r.name,
+                st.survival_threshold,
+                zones.join(", "),
+                always,
+                st.unit.len(),
+                st.runs
             )?;
         }
     }
@@ -505,16 +505,12 @@ fn read_plan_labels(path: &Path) -> Result<std::collections::BTreeMap<String, u6
             let at = e.valid_up_to();
             let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
             let start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let before: String = String::from_utf8_lossy(&bytes[start..at])
-                .trim()
-                .chars()
-                .rev()
-                .take(60)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            bail!("{name}: not UTF-8: invalid byte 0x{:02X} at byte {at} (line {line}, after `{before}`); save the file as UTF-8", bytes[at]);
+            let before: String =
+                String::from_utf8_lossy(&bytes[start..at]).trim().chars().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
+            bail!(
+                "{name}: not UTF-8: invalid byte 0x{:02X} at byte {at} (line {line}, after `{before}`); save the file as UTF-8",
+                bytes[at]
+            );
         }
     };
     if text.trim().is_empty() {
@@ -526,16 +522,9 @@ fn read_plan_labels(path: &Path) -> Result<std::collections::BTreeMap<String, u6
             let (line, column) = (e.line(), e.column());
             let content = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
             // serde_json's column points at (or just past) the offending token.
-            let from = content
-                .char_indices()
-                .map(|(i, _)| i)
-                .take_while(|&i| i < column.saturating_sub(1))
-                .last()
-                .unwrap_or(0);
+            let from = content.char_indices().map(|(i, _)| i).take_while(|&i| i < column.saturating_sub(1)).last().unwrap_or(0);
             let rest = content[from..].trim_start_matches([' ', ':', ',', '[']);
-            let token = ["-Infinity", "Infinity", "NaN"]
-                .into_iter()
-                .find(|t| rest.starts_with(t) || content[from..].contains(t));
+            let token = ["-Infinity", "Infinity", "NaN"].into_iter().find(|t| rest.starts_with(t) || content[from..].contains(t));
             let hint = match token {
                 Some(t) => {
                     format!(": `{t}` is not a JSON value (Python's json.dump writes it for a float that is not finite)")
@@ -649,8 +638,7 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
             let (lo, hi) = ensemble::bounds(&inst.pop, args.k, args.balance);
             let cons = Constraints { k: args.k, min_pop: Some(lo), max_pop: Some(hi), ..Constraints::default() };
             let params = SolveParams { objective: ObjectiveKind::Ssd, seed: args.seed, ..SolveParams::default() };
-            let best = solve::solve(&inst, &cons, &params, Method::Heuristic)
-                .context("cannot find a balanced contiguous start plan")?;
+            let best = solve::solve(&inst, &cons, &params, Method::Heuristic).context("cannot find a balanced contiguous start plan")?;
             (best.partition, "heuristic")
         }
     };
@@ -725,12 +713,7 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
     }
     writeln!(w, "{description}")?;
     if summary.samples == 0 {
-        writeln!(
-            w,
-            "plan R² {:.4}, imbalance {:.1} %: no samples to place it among",
-            summary.plan_r2,
-            100.0 * summary.plan_imbalance
-        )?;
+        writeln!(w, "plan R² {:.4}, imbalance {:.1} %: no samples to place it among", summary.plan_r2, 100.0 * summary.plan_imbalance)?;
     } else {
         writeln!(
             w,
@@ -751,12 +734,7 @@ fn ensemble(args: EnsembleArgs) -> Result<()> {
             100.0 * summary.plan_imbalance
         )?;
     }
-    writeln!(
-        w,
-        "wrote {} (ensemble.html, ensemble.json) in {:.1} s",
-        args.out.display(),
-        clock.elapsed().as_secs_f64()
-    )?;
+    writeln!(w, "wrote {} (ensemble.html, ensemble.json) in {:.1} s", args.out.display(), clock.elapsed().as_secs_f64())?;
     Ok(())
 }
 
@@ -799,9 +777,7 @@ fn plan(args: PlanArgs) -> Result<()> {
     let f = f_all.rows(&rows);
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
     let collabs = match &args.collaborations {
-        Some(path) => {
-            plan::collab::read(path, &t_all, &spec.function_ids()).context("cannot read the collaborations")?
-        }
+        Some(path) => plan::collab::read(path, &t_all, &spec.function_ids()).context("cannot read the collaborations")?,
         None => Vec::new(),
     };
     // A bar on a terminal, a line every few seconds in a log; nothing for the first second.
@@ -873,12 +849,7 @@ fn area_inputs(args: &AreaArgs) -> Vec<&Path> {
 
 /// Checks `--out` before any work (see [`pianura::report::OutputFolder::prepare`]) against
 /// every input of the command, and registers it for a clean interrupt.
-fn output_folder(
-    out: &Path,
-    command: &str,
-    area: &AreaArgs,
-    more: &[&Path],
-) -> Result<std::sync::Arc<pianura::report::OutputFolder>> {
+fn output_folder(out: &Path, command: &str, area: &AreaArgs, more: &[&Path]) -> Result<std::sync::Arc<pianura::report::OutputFolder>> {
     let mut inputs = area_inputs(area);
     inputs.extend_from_slice(more);
     Ok(interrupt::guard(pianura::report::OutputFolder::prepare(out, command, &inputs)?))
@@ -898,8 +869,7 @@ fn load_area_noting(args: &AreaArgs) -> Result<(Territory, FeatureMatrix, Vec<St
     };
     let mut features = FeatureMatrix::try_from_territory(&territory).context("cannot load the study area")?;
     for path in &args.features_csv {
-        let (joined, warnings) =
-            features.join_csv_noting(path, &territory).context("cannot join the extra features")?;
+        let (joined, warnings) = features.join_csv_noting(path, &territory).context("cannot join the extra features")?;
         for w in warnings {
             eprintln!("warning: {w}");
             noted.push(w.to_string());
@@ -1111,14 +1081,11 @@ struct ZonesReport {
 
 fn zones(args: ZonesArgs) -> Result<()> {
     let (mut t, mut f) = load_area(&args.area)?;
-    let needs_pop: Vec<&str> = [
-        (args.min_pop.is_some(), "--min-pop"),
-        (args.max_pop.is_some(), "--max-pop"),
-        (args.population_weighted, "--population-weighted"),
-    ]
-    .into_iter()
-    .filter_map(|(on, flag)| on.then_some(flag))
-    .collect();
+    let needs_pop: Vec<&str> =
+        [(args.min_pop.is_some(), "--min-pop"), (args.max_pop.is_some(), "--max-pop"), (args.population_weighted, "--population-weighted")]
+            .into_iter()
+            .filter_map(|(on, flag)| on.then_some(flag))
+            .collect();
     if !needs_pop.is_empty() {
         require_population(&t, &needs_pop.join(", "))?;
     }
@@ -1134,9 +1101,8 @@ fn zones(args: ZonesArgs) -> Result<()> {
         g = AdjacencyGraph::build(&t, args.contiguity.into()).context("cannot build the adjacency graph")?;
     }
     let x = f.standardized();
-    let inst = Instance::new(&t, &g, &x)
-        .with_medoid_options(args.travel_weight, args.population_weighted)
-        .context("invalid medoid options")?;
+    let inst =
+        Instance::new(&t, &g, &x).with_medoid_options(args.travel_weight, args.population_weighted).context("invalid medoid options")?;
     let cons = Constraints {
         k: args.k.unwrap_or(0),
         min_pop: args.min_pop,
@@ -1164,17 +1130,10 @@ fn zones(args: ZonesArgs) -> Result<()> {
     };
     let mut reporter = progress::Reporter::new("zones", true);
     let (out, max_p) = if args.max_p {
-        let m = solve::max_p::max_p_with(&inst, &cons, &params, args.method.into(), &reporter)
-            .context("cannot partition the area")?;
+        let m = solve::max_p::max_p_with(&inst, &cons, &params, args.method.into(), &reporter).context("cannot partition the area")?;
         (
             m.outcome,
-            Some(MaxPReport {
-                p: m.p,
-                upper_bound: m.upper_bound,
-                data_bound: m.data_bound,
-                proved: m.proved,
-                cut_short: m.cut_short,
-            }),
+            Some(MaxPReport { p: m.p, upper_bound: m.upper_bound, data_bound: m.data_bound, proved: m.proved, cut_short: m.cut_short }),
         )
     } else {
         reporter.phase(&format!("solving {} zones", cons.k));
@@ -1210,9 +1169,9 @@ fn zones(args: ZonesArgs) -> Result<()> {
         pairwise: inst.objective(ObjectiveKind::Pairwise).evaluate(p),
         medoid: medoid.evaluate_with(p, &centres),
         contiguous: p.is_contiguous(&inst.adj),
-        disconnected_zones: metrics::disconnected_zones(&inst, p),
-        zone_pops: metrics::zone_pops(&inst, p),
-        diameters_km: metrics::diameters_km(&inst, p),
+        disconnected_zones: metrics::disconnected_zones(&inst.adj, p),
+        zone_pops: metrics::zone_pops(&inst.pop, p),
+        diameters_km: inst.points.as_deref().map(|pts| metrics::diameters_km(pts, p)),
         left_out,
         status: out.status,
         value: out.objective,
@@ -1246,8 +1205,7 @@ fn zones(args: ZonesArgs) -> Result<()> {
         args.objective
     )?;
     if let Some(m) = &report.max_p {
-        let proof =
-            if m.proved { "proved the most".to_string() } else { format!("none can have more than {}", m.upper_bound) };
+        let proof = if m.proved { "proved the most".to_string() } else { format!("none can have more than {}", m.upper_bound) };
         writeln!(w, "max-p: {} zones meet the minimum bounds ({proof}; the data alone allow {})", m.p, m.data_bound)?;
         if let Some(cut) = &m.cut_short {
             writeln!(w, "max-p: {cut}")?;
@@ -1305,9 +1263,7 @@ fn unit_codes(t: &Territory, list: &str, flag: &str) -> Result<Vec<usize>> {
     codes
         .iter()
         .map(|c| {
-            t.find(c)
-                .map(|id| id.index())
-                .ok_or_else(|| anyhow::anyhow!("{flag}: no municipality with ISTAT code {c} in {}", t.source))
+            t.find(c).map(|id| id.index()).ok_or_else(|| anyhow::anyhow!("{flag}: no municipality with ISTAT code {c} in {}", t.source))
         })
         .collect()
 }

@@ -59,13 +59,8 @@ pub struct Reporter {
 impl Reporter {
     /// A reporter for `command`; `enabled = false` (e.g. `--quiet`) shows nothing.
     pub fn new(command: &'static str, enabled: bool) -> Reporter {
-        let shared = Arc::new(Shared {
-            command,
-            start: Instant::now(),
-            latest: Mutex::new(None),
-            stopped: Mutex::new(false),
-            wake: Condvar::new(),
-        });
+        let shared =
+            Arc::new(Shared { command, start: Instant::now(), latest: Mutex::new(None), stopped: Mutex::new(false), wake: Condvar::new() });
         let ticker = enabled.then(|| {
             let s = Arc::clone(&shared);
             if std::io::stderr().is_terminal() {
@@ -165,8 +160,7 @@ fn draw_bar(s: &Shared) {
     let counted = indicatif::ProgressStyle::with_template("{prefix}: [{bar:30}] {percent:>3}% {elapsed:>4} {wide_msg}")
         .expect("valid template")
         .progress_chars("=> ");
-    let open =
-        indicatif::ProgressStyle::with_template("{prefix}: {spinner} {elapsed:>4} {wide_msg}").expect("valid template");
+    let open = indicatif::ProgressStyle::with_template("{prefix}: {spinner} {elapsed:>4} {wide_msg}").expect("valid template");
     bar.set_prefix(format!("pianura {}", s.command));
     let mut shown: Option<bool> = None;
     let mut next = s.start + QUIET_START;

@@ -12,9 +12,7 @@ use ndarray::{Array2, ArrayView1, Axis};
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::territory::{
-    looks_like_float_code, normalize_istat, parse_value, CsvTable, Location, Problem, Territory, TerritoryError,
-};
+use crate::territory::{looks_like_float_code, normalize_istat, parse_value, CsvTable, Location, Problem, Territory, TerritoryError};
 
 /// Errors selecting, joining or weighting features.
 #[derive(Debug, Error)]
@@ -198,10 +196,7 @@ impl FeatureMatrix {
             return Err(FeatureError::NoFeatures);
         }
         let idx = names.iter().map(|n| self.column(n.as_ref())).collect::<Result<Vec<_>, _>>()?;
-        Ok(FeatureMatrix {
-            names: names.iter().map(|n| n.as_ref().to_string()).collect(),
-            values: self.values.select(Axis(1), &idx),
-        })
+        Ok(FeatureMatrix { names: names.iter().map(|n| n.as_ref().to_string()).collect(), values: self.values.select(Axis(1), &idx) })
     }
 
     fn column(&self, name: &str) -> Result<usize, FeatureError> {
@@ -230,27 +225,21 @@ impl FeatureMatrix {
     /// instead of a "no row" per municipality), no row matching the area, a non-numeric,
     /// blank or non-finite value, a column whose standard deviation overflows, a municipality
     /// without a row, a column that is already a feature.
-    pub fn join_csv_noting(
-        &self,
-        path: &Path,
-        territory: &Territory,
-    ) -> Result<(Self, Vec<FeatureWarning>), FeatureError> {
+    pub fn join_csv_noting(&self, path: &Path, territory: &Territory) -> Result<(Self, Vec<FeatureWarning>), FeatureError> {
         let invalid = |problems| TerritoryError::invalid(path, problems);
         let mut table = CsvTable::open(path)?;
         let header_at = Location::Row { line: 1, unit: None };
         let id_col = table.require(&["istat", "id"])?;
         let id_name = table.headers[id_col].clone();
         let headers = table.headers.clone();
-        let cols: Vec<(usize, &String)> =
-            headers.iter().enumerate().filter(|(i, h)| *i != id_col && *h != "name").collect();
+        let cols: Vec<(usize, &String)> = headers.iter().enumerate().filter(|(i, h)| *i != id_col && *h != "name").collect();
         let mut problems: Vec<(Location, Problem)> = cols
             .iter()
             .filter(|(_, h)| self.names.contains(h))
             .map(|(_, h)| (header_at.clone(), Problem::DuplicateColumn(h.to_string())))
             .collect();
 
-        let index: HashMap<&str, usize> =
-            territory.units.iter().enumerate().map(|(i, u)| (u.istat.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = territory.units.iter().enumerate().map(|(i, u)| (u.istat.as_str(), i)).collect();
         let mut extra = Array2::from_elem((self.n_units(), cols.len()), f64::NAN);
         let mut seen_at: Vec<Option<u64>> = vec![None; self.n_units()];
         let mut line_of_row: Vec<u64> = vec![0; self.n_units()];
@@ -264,10 +253,7 @@ impl FeatureMatrix {
         for (line, record) in records {
             let raw = record.get(id_col).unwrap_or("").trim();
             if raw.is_empty() {
-                let name = record
-                    .iter()
-                    .nth(headers.iter().position(|h| h == "name").unwrap_or(usize::MAX))
-                    .map(str::to_string);
+                let name = record.iter().nth(headers.iter().position(|h| h == "name").unwrap_or(usize::MAX)).map(str::to_string);
                 problems.push((Location::Row { line, unit: name }, Problem::EmptyId(id_name.clone())));
                 continue;
             }
@@ -484,10 +470,7 @@ mod tests {
     use ndarray::array;
 
     fn m() -> FeatureMatrix {
-        FeatureMatrix::new(
-            vec!["a".into(), "b".into(), "c".into()],
-            array![[1.0, 10.0, 5.0], [2.0, 20.0, 5.0], [3.0, 60.0, 5.0]],
-        )
+        FeatureMatrix::new(vec!["a".into(), "b".into(), "c".into()], array![[1.0, 10.0, 5.0], [2.0, 20.0, 5.0], [3.0, 60.0, 5.0]])
     }
 
     #[test]
@@ -536,10 +519,7 @@ mod tests {
 
     #[test]
     fn overflowing_statistics_name_the_feature_and_the_extreme_unit() {
-        let m = FeatureMatrix::new(
-            vec!["ok".into(), "log_pop".into()],
-            array![[1.0, 7.0], [2.0, 1e308], [3.0, 1e308], [4.0, 8.0]],
-        );
+        let m = FeatureMatrix::new(vec!["ok".into(), "log_pop".into()], array![[1.0, 7.0], [2.0, 1e308], [3.0, 1e308], [4.0, 8.0]]);
         let err = m.check_statistics("area.geojson", |row| format!("unit {row}")).unwrap_err();
         assert!(
             matches!(&err, FeatureError::Overflow { feature, what: "mean", unit, .. } if feature == "log_pop" && unit == "unit 1"),
@@ -548,13 +528,8 @@ mod tests {
         assert!(err.to_string().starts_with("area.geojson: feature `log_pop` cannot be standardized"), "{err}");
         // The deviation alone can overflow too: ±1e200 has mean 0, squares beyond a double.
         let sd = FeatureMatrix::new(vec!["s".into()], array![[1e200], [-1e200]]);
-        assert!(matches!(
-            sd.check_statistics("a", |r| r.to_string()),
-            Err(FeatureError::Overflow { what: "standard deviation", .. })
-        ));
-        assert!(FeatureMatrix::new(vec!["a".into()], array![[1e150], [2e150]])
-            .check_statistics("a", |r| r.to_string())
-            .is_ok());
+        assert!(matches!(sd.check_statistics("a", |r| r.to_string()), Err(FeatureError::Overflow { what: "standard deviation", .. })));
+        assert!(FeatureMatrix::new(vec!["a".into()], array![[1e150], [2e150]]).check_statistics("a", |r| r.to_string()).is_ok());
     }
 
     #[test]

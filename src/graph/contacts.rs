@@ -101,13 +101,7 @@ mod tests {
     fn queen_rook_and_lengths_on_a_block_of_squares() {
         let d = 0.01;
         let (x, y) = (10.1, 45.3);
-        let polys = vec![
-            square(x, y, d),
-            square(x + d, y, d),
-            square(x, y + d, d),
-            square(x + d, y + d, d),
-            square(x + 1.0, y, d),
-        ];
+        let polys = vec![square(x, y, d), square(x + d, y, d), square(x, y + d, d), square(x + d, y + d, d), square(x + 1.0, y, d)];
         let c = contacts(&polys);
         let pairs: Vec<(u32, u32)> = c.iter().map(|c| (c.a, c.b)).collect();
         assert_eq!(pairs, vec![(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]);

@@ -62,13 +62,11 @@ impl AdjacencyGraph {
     pub fn build(territory: &Territory, contiguity: Contiguity) -> Result<Self, GraphError> {
         let n = territory.len();
         let edges: Vec<(u32, u32, Option<f64>)> = match &territory.shapes {
-            Shapes::Polygons(polygons) => {
-                contacts_in(polygons, territory.projection().unwrap_or(crate::territory::Projection::UTM32N))
-                    .into_iter()
-                    .filter(|c| contiguity == Contiguity::Queen || c.border_m > 0.0)
-                    .map(|c| (c.a, c.b, Some(c.border_m)))
-                    .collect()
-            }
+            Shapes::Polygons(polygons) => contacts_in(polygons, territory.projection().unwrap_or(crate::territory::Projection::UTM32N))
+                .into_iter()
+                .filter(|c| contiguity == Contiguity::Queen || c.border_m > 0.0)
+                .map(|c| (c.a, c.b, Some(c.border_m)))
+                .collect(),
             Shapes::Edges(given) => {
                 let mut kept = Vec::with_capacity(given.len());
                 for e in given {
@@ -142,8 +140,7 @@ impl AdjacencyGraph {
 
     /// Neighbours of a municipality, ascending.
     pub fn neighbors(&self, id: MunicipalityId) -> Vec<MunicipalityId> {
-        let mut out: Vec<_> =
-            self.graph.neighbors(NodeIndex::new(id.index())).map(|n| MunicipalityId(n.index() as u32)).collect();
+        let mut out: Vec<_> = self.graph.neighbors(NodeIndex::new(id.index())).map(|n| MunicipalityId(n.index() as u32)).collect();
         out.sort();
         out
     }

@@ -145,13 +145,7 @@ impl Tally {
 fn two_zone_tally(x: ArrayView2<f64>, p: &Partition, unit: usize, to: usize) -> Tally {
     let from = p.zone_of(unit);
     let cols = x.ncols();
-    let mut t = Tally {
-        p: cols,
-        sums: vec![0.0; 2 * cols],
-        sumsq: vec![0.0; 2],
-        counts: vec![0; 2],
-        norms: vec![0.0; x.nrows()],
-    };
+    let mut t = Tally { p: cols, sums: vec![0.0; 2 * cols], sumsq: vec![0.0; 2], counts: vec![0; 2], norms: vec![0.0; x.nrows()] };
     for (slot, z) in [(0, from), (1, to)] {
         for &u in p.members(z) {
             let row = x.row(u);

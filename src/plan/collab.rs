@@ -133,8 +133,7 @@ pub fn read(path: &Path, t: &Territory, functions: &[&str]) -> Result<Vec<Collab
     let (nc, fc, mc) = (table.require(&["name"])?, table.require(&["function"])?, table.require(&["members"])?);
     let mut read_problems = Vec::new();
     let records = table.records(&mut read_problems);
-    let mut problems: Vec<(Location, CollabProblem)> =
-        read_problems.into_iter().map(|(at, p)| (at, CollabProblem::Record(p))).collect();
+    let mut problems: Vec<(Location, CollabProblem)> = read_problems.into_iter().map(|(at, p)| (at, CollabProblem::Record(p))).collect();
     let mut rows: Vec<Row> = Vec::new();
     for (line, record) in records {
         let name = record.get(nc).unwrap_or("").trim().to_string();
@@ -148,12 +147,8 @@ pub fn read(path: &Path, t: &Territory, functions: &[&str]) -> Result<Vec<Collab
         if !known_function {
             bad(CollabProblem::UnknownFunction { function: function.clone(), expected: functions.join(", ") });
         }
-        let written: Vec<&str> = record
-            .get(mc)
-            .unwrap_or("")
-            .split(|c: char| c == ';' || c == ',' || c.is_whitespace())
-            .filter(|s| !s.is_empty())
-            .collect();
+        let written: Vec<&str> =
+            record.get(mc).unwrap_or("").split(|c: char| c == ';' || c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).collect();
         let mut members: Vec<String> = Vec::new();
         for code in &written {
             match t.find(code) {
@@ -246,10 +241,7 @@ mod tests {
     #[test]
     fn one_municipality_in_two_collaborations_of_a_function_names_both() {
         let e = errors("name,function,members\nA,ict,017103 017122\nB,suap_sue,017103 017137\nC,all,017137 017122\n");
-        assert!(
-            e.contains("row 4 (C): 017137 Pavone del Mella is also in collaboration `B` (row 3) for function suap_sue"),
-            "{e}"
-        );
+        assert!(e.contains("row 4 (C): 017137 Pavone del Mella is also in collaboration `B` (row 3) for function suap_sue"), "{e}");
         assert!(e.contains("row 4 (C): 017122 Offlaga is also in collaboration `A` (row 2) for function ict"), "{e}");
         assert!(!e.contains("row 3 (B)"), "A and B serve different functions: {e}");
     }

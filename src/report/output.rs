@@ -270,12 +270,8 @@ impl OutputFolder {
         std::fs::create_dir(&self.staging).map_err(io(&self.staging))?;
         let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
         names.sort();
-        let marker = Marker {
-            written_by: "pianura".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            command: self.command.clone(),
-            files: names,
-        };
+        let marker =
+            Marker { written_by: "pianura".into(), version: env!("CARGO_PKG_VERSION").into(), command: self.command.clone(), files: names };
         let mut marker_bytes = serde_json::to_vec_pretty(&marker).expect("serializable");
         marker_bytes.push(b'\n');
         for (name, bytes) in files.iter().chain(std::iter::once(&(MARKER.to_string(), marker_bytes))) {
@@ -365,9 +361,7 @@ pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let _ = std::fs::remove_file(&tmp);
     match linked {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            Err(OutputError::FileExists { path: path.to_path_buf() })
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(OutputError::FileExists { path: path.to_path_buf() }),
         Err(cause) => Err(OutputError::Io { path: path.to_path_buf(), cause }),
     }
 }
@@ -390,8 +384,7 @@ mod tests {
         assert_eq!(m.files, ["a.json", "b.html"]);
         assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"<p>");
         // Nothing but the output itself is left beside it.
-        let beside: Vec<_> =
-            std::fs::read_dir(dir.path().join("new")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let beside: Vec<_> = std::fs::read_dir(dir.path().join("new")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(beside, ["out"]);
     }
 
@@ -402,8 +395,7 @@ mod tests {
         OutputFolder::prepare(&out, "plan", &[]).unwrap().commit(&files()).unwrap();
         let again = vec![("c.csv".to_string(), b"x".to_vec())];
         OutputFolder::prepare(&out, "plan", &[]).unwrap().commit(&again).unwrap();
-        let mut names: Vec<_> =
-            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut names: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         names.sort();
         assert_eq!(names, [".pianura", "c.csv"]);
     }
@@ -441,9 +433,7 @@ mod tests {
         std::fs::create_dir(&area).unwrap();
         std::fs::write(area.join("units.csv"), b"istat\n").unwrap();
         let units = area.join("units.csv");
-        for (out, relation) in
-            [(area.clone(), "is"), (dir.path().to_path_buf(), "contains"), (area.join("out"), "is inside")]
-        {
+        for (out, relation) in [(area.clone(), "is"), (dir.path().to_path_buf(), "contains"), (area.join("out"), "is inside")] {
             match OutputFolder::prepare(&out, "plan", &[&area]) {
                 Err(OutputError::OverlapsInput { relation: r, .. }) => assert_eq!(r, relation, "{}", out.display()),
                 other => panic!("{}: {other:?}", out.display()),
@@ -453,10 +443,7 @@ mod tests {
         assert!(matches!(OutputFolder::prepare(&units.join("out"), "plan", &[]), Err(OutputError::NotAFolder { .. })));
         // The same place spelt another way is still the input.
         let dotted = area.join("..").join("area").join(".");
-        assert!(matches!(
-            OutputFolder::prepare(&dotted, "plan", &[&area]),
-            Err(OutputError::OverlapsInput { relation: "is", .. })
-        ));
+        assert!(matches!(OutputFolder::prepare(&dotted, "plan", &[&area]), Err(OutputError::OverlapsInput { relation: "is", .. })));
     }
 
     #[test]

@@ -55,8 +55,7 @@ impl Canvas {
             Shapes::Polygons(p) => p.iter().map(|mp| proj.project_multipolygon(mp)).collect(),
             Shapes::Edges(_) => vec![MultiPolygon::new(vec![]); t.len()],
         };
-        let points: Vec<Option<Coord<f64>>> =
-            t.units.iter().map(|u| u.point.map(|(x, y)| proj.project(Coord { x, y }))).collect();
+        let points: Vec<Option<Coord<f64>>> = t.units.iter().map(|u| u.point.map(|(x, y)| proj.project(Coord { x, y }))).collect();
         let mut min = Coord { x: f64::INFINITY, y: f64::INFINITY };
         let mut max = Coord { x: f64::NEG_INFINITY, y: f64::NEG_INFINITY };
         let mut grow = |c: &Coord<f64>| {
@@ -97,13 +96,7 @@ impl Canvas {
 
     /// A small map: unit `i` filled by `fill(i)` with hover text `title(i)`; `id` names the
     /// map for the page's self-check.
-    pub fn simple_map(
-        &self,
-        t: &Territory,
-        id: &str,
-        fill: impl Fn(usize) -> String,
-        title: impl Fn(usize) -> String,
-    ) -> String {
+    pub fn simple_map(&self, t: &Territory, id: &str, fill: impl Fn(usize) -> String, title: impl Fn(usize) -> String) -> String {
         let (w, h) = self.size;
         let mut s = format!(
             r#"<svg class="map" data-function="{}" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img">"#,
@@ -135,10 +128,8 @@ impl Canvas {
 
     /// The outline of the union of some municipalities' polygons (empty without polygons).
     fn outline<'a>(&self, t: &Territory, members: impl Iterator<Item = &'a str>) -> Option<String> {
-        let polys: Vec<Polygon<f64>> = members
-            .filter_map(|istat| t.find(istat))
-            .flat_map(|id| self.shapes[id.index()].0.iter().cloned())
-            .collect();
+        let polys: Vec<Polygon<f64>> =
+            members.filter_map(|istat| t.find(istat)).flat_map(|id| self.shapes[id.index()].0.iter().cloned()).collect();
         (!polys.is_empty()).then(|| self.path(&unary_union(polys.iter())))
     }
 
@@ -216,11 +207,7 @@ impl Canvas {
                 placed.push(Rect::around(x, y, BADGE_R + 1.0, BADGE_R + 1.0));
                 leads.push((x, y, &u.name));
             } else {
-                let _ = write!(
-                    marks,
-                    r#"<text class="no" x="{x:.1}" y="{:.1}" text-anchor="middle">{num}</text>"#,
-                    y + NUMBER_PX * 0.35
-                );
+                let _ = write!(marks, r#"<text class="no" x="{x:.1}" y="{:.1}" text-anchor="middle">{num}</text>"#, y + NUMBER_PX * 0.35);
                 placed.push(Rect::around(x, y, text_width(&num, NUMBER_PX, true) / 2.0, NUMBER_PX * 0.6));
             }
         }
@@ -228,8 +215,7 @@ impl Canvas {
         for (x, y, name) in leads {
             let (tw, th) = (text_width(name, NAME_PX, true), NAME_PX * 1.2);
             let gap = BADGE_R + 2.0;
-            let candidates =
-                [(x, y + gap + th / 2.0), (x, y - gap - th / 2.0), (x + gap + tw / 2.0, y), (x - gap - tw / 2.0, y)];
+            let candidates = [(x, y + gap + th / 2.0), (x, y - gap - th / 2.0), (x + gap + tw / 2.0, y), (x - gap - tw / 2.0, y)];
             // Kept inside the map sideways (a label wider than the map is centred on it).
             let inside = |cx: f64| cx.clamp(EDGE + tw / 2.0, (w - EDGE - tw / 2.0).max(EDGE + tw / 2.0));
             let best = candidates
@@ -331,10 +317,7 @@ pub fn badge(x: f64, y: f64, number: &str, zone_lead: bool) -> String {
     } else {
         format!(r##"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="#111" stroke="#fff" stroke-width="1.2"/>"##)
     };
-    format!(
-        r#"<g class="badge">{shape}<text class="bno" x="{x:.1}" y="{:.1}" text-anchor="middle">{number}</text></g>"#,
-        y + 3.0
-    )
+    format!(r#"<g class="badge">{shape}<text class="bno" x="{x:.1}" y="{:.1}" text-anchor="middle">{number}</text></g>"#, y + 3.0)
 }
 
 /// Map numbers (1-based) of the municipalities, in alphabetical order of name (then ISTAT

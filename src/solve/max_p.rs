@@ -123,9 +123,7 @@ pub fn max_p_with(
     if pieces.contains(&0) {
         // The pre-solve check names the piece that cannot hold a zone.
         solve(inst, &Constraints { k: lowest, ..cons.clone() }, params, Method::Heuristic)?;
-        return Err(SolveError::Infeasible(
-            "a separate piece of the area cannot hold one zone meeting the minimum bounds".into(),
-        ));
+        return Err(SolveError::Infeasible("a separate piece of the area cannot hold one zone meeting the minimum bounds".into()));
     }
     let mut cut_short: Vec<String> = Vec::new();
     let mut settled = 0u64;
@@ -135,8 +133,7 @@ pub fn max_p_with(
     };
     progress.tick(Tick { task: "max-p count search", done: 0, total: 0, unit: "counts settled" });
     let heuristic = |k: usize| solve(inst, &Constraints { k, ..cons.clone() }, params, Method::Heuristic).ok();
-    let monotone =
-        cons.max_pop.is_none() && cons.max_units.is_none() && cons.cannot_link.is_empty() && cons.centres.is_empty();
+    let monotone = cons.max_pop.is_none() && cons.max_units.is_none() && cons.cannot_link.is_empty() && cons.centres.is_empty();
     // The most zones found with a partition, and the proven upper bound.
     let (mut p, mut upper, mut best): (usize, usize, Option<Found>) = (0, data_bound, None);
     // The exact count search under the minimums and keep-together groups alone: its count is
@@ -172,9 +169,7 @@ pub fn max_p_with(
             upper_sum += piece_upper;
         }
         if search.timed_out {
-            cut_short.push(format!(
-                "the time limit ({limit} s) stopped the exact count search before it settled every count"
-            ));
+            cut_short.push(format!("the time limit ({limit} s) stopped the exact count search before it settled every count"));
         }
         upper = upper_sum.min(data_bound);
         relaxed = Some((found_sum, g.partition(inst, cons, &zones)));
@@ -188,19 +183,13 @@ pub fn max_p_with(
         } else {
             match heuristic(lowest) {
                 Some(o) => (p, best) = (lowest, Some(Found::Solved(o))),
-                None => {
-                    return Err(SolveError::NotFound(format!(
-                        "not even {lowest} zone(s) meeting the minimum bounds were found"
-                    )))
-                }
+                None => return Err(SolveError::NotFound(format!("not even {lowest} zone(s) meeting the minimum bounds were found"))),
             }
         }
         let (mut lo, mut hi) = (p, upper);
         while lo < hi {
             if time_left() <= 0.0 {
-                cut_short.push(format!(
-                    "the time limit ({limit} s) stopped the heuristic count search between {lo} and {hi} zones"
-                ));
+                cut_short.push(format!("the time limit ({limit} s) stopped the heuristic count search between {lo} and {hi} zones"));
                 break;
             }
             let mid = lo + (hi - lo).div_ceil(2);
@@ -235,12 +224,8 @@ pub fn max_p_with(
             }
             // Half the time left at most, so that lower counts still get their turn.
             let budget = time_left() / 2.0;
-            let medoid = SolveParams {
-                objective: ObjectiveKind::Medoid,
-                time_limit: budget,
-                node_limit: Some(SETTLE_NODE_LIMIT),
-                ..params.clone()
-            };
+            let medoid =
+                SolveParams { objective: ObjectiveKind::Medoid, time_limit: budget, node_limit: Some(SETTLE_NODE_LIMIT), ..params.clone() };
             let started = Instant::now();
             match solve(inst, &Constraints { k, ..cons.clone() }, &medoid, Method::Exact) {
                 Ok(o) => {
@@ -257,15 +242,12 @@ pub fn max_p_with(
             }
         }
         if !timed.is_empty() {
-            cut_short
-                .push(format!("the time limit ({limit} s) cut the exact search short at {} zones", timed.join(", ")));
+            cut_short.push(format!("the time limit ({limit} s) cut the exact search short at {} zones", timed.join(", ")));
         }
     }
     let Some(best) = best else {
         let why = if cut_short.is_empty() { String::new() } else { format!(" ({})", cut_short.join("; ")) };
-        return Err(SolveError::NotFound(format!(
-            "no count from {top} down to {lowest} zones meeting the bounds was found{why}"
-        )));
+        return Err(SolveError::NotFound(format!("no count from {top} down to {lowest} zones meeting the bounds was found{why}")));
     };
     // The requested method at that count; if it misses, the search's partition.
     let cons_p = Constraints { k: p, ..cons.clone() };
@@ -273,17 +255,13 @@ pub fn max_p_with(
         // The heuristic's answer at that count is what the heuristic would give again.
         Found::Solved(o) if method == Method::Heuristic && o.method == SolverKind::Heuristic => o,
         found if time_left() <= 0.0 => {
-            cut_short
-                .push(format!("the time limit ({limit} s) left no time to solve {p} zones with the requested method"));
+            cut_short.push(format!("the time limit ({limit} s) left no time to solve {p} zones with the requested method"));
             kept(inst, &cons_p, params.objective, found, clock)
         }
         found => {
             progress.tick(Tick { task: &format!("solving {p} zones"), done: 0, total: 0, unit: "" });
-            let last = SolveParams {
-                time_limit: time_left(),
-                node_limit: Some(params.node_limit.unwrap_or(FINAL_NODE_LIMIT)),
-                ..params.clone()
-            };
+            let last =
+                SolveParams { time_limit: time_left(), node_limit: Some(params.node_limit.unwrap_or(FINAL_NODE_LIMIT)), ..params.clone() };
             match solve(inst, &cons_p, &last, method) {
                 Ok(o) => {
                     if o.status == super::Status::TimeLimit {
@@ -401,18 +379,17 @@ impl Nodes {
             }
         }
         let units = |m: u128| bits(m).flat_map(|v| self.members[v].iter().copied());
-        let (mut pop, mut size): (Vec<f64>, Vec<usize>) = masks
-            .iter()
-            .map(|&m| (bits(m).map(|v| self.pop[v]).sum::<f64>(), bits(m).map(|v| self.size[v]).sum::<usize>()))
-            .unzip();
+        let (mut pop, mut size): (Vec<f64>, Vec<usize>) =
+            masks.iter().map(|&m| (bits(m).map(|v| self.pop[v]).sum::<f64>(), bits(m).map(|v| self.size[v]).sum::<usize>())).unzip();
         let fits = |v: usize, z: usize, masks: &[u128], pop: &[f64], size: &[usize]| {
             let inside: Vec<usize> = units(masks[z]).collect();
             let mine = &self.members[v];
             cons.max_pop.is_none_or(|hi| pop[z] + self.pop[v] <= hi)
                 && cons.max_units.is_none_or(|hi| size[z] + self.size[v] <= hi)
-                && !cons.cannot_link.iter().any(|&(a, b)| {
-                    (mine.contains(&a) && inside.contains(&b)) || (mine.contains(&b) && inside.contains(&a))
-                })
+                && !cons
+                    .cannot_link
+                    .iter()
+                    .any(|&(a, b)| (mine.contains(&a) && inside.contains(&b)) || (mine.contains(&b) && inside.contains(&a)))
                 && !(mine.iter().any(|u| cons.centres.contains(u)) && inside.iter().any(|u| cons.centres.contains(u)))
         };
         // Rounds in node order; a round that attaches nothing under the rules attaches anyway.
@@ -581,16 +558,7 @@ impl Search<'_> {
         let mut banned = banned;
         for w in bits(frontier) {
             let one = 1u128 << w;
-            if self.grow(
-                set | one,
-                around | self.g.adj[w],
-                pop + self.g.pop[w],
-                size + self.g.size[w],
-                banned,
-                free,
-                left,
-                chosen,
-            )? {
+            if self.grow(set | one, around | self.g.adj[w], pop + self.g.pop[w], size + self.g.size[w], banned, free, left, chosen)? {
                 return Some(true);
             }
             banned |= one;

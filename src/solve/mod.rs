@@ -42,9 +42,8 @@ pub struct Instance {
 impl Instance {
     /// An instance from a territory, its graph and its (already standardized) features.
     pub fn new(t: &Territory, g: &AdjacencyGraph, x: &FeatureMatrix) -> Self {
-        let adj: Vec<Vec<usize>> = (0..t.len() as u32)
-            .map(|i| g.neighbors(crate::territory::MunicipalityId(i)).iter().map(|m| m.index()).collect())
-            .collect();
+        let adj: Vec<Vec<usize>> =
+            (0..t.len() as u32).map(|i| g.neighbors(crate::territory::MunicipalityId(i)).iter().map(|m| m.index()).collect()).collect();
         let pop = t.units.iter().map(|u| u.pop.unwrap_or(1.0)).collect();
         let points = t.units.iter().map(|u| u.point).collect::<Option<Vec<_>>>();
         let labels = t.units.iter().map(|u| u.to_string()).collect();
@@ -52,13 +51,7 @@ impl Instance {
     }
 
     /// An instance from raw parts (tests, benches, sub-areas).
-    pub fn from_parts(
-        adj: Vec<Vec<usize>>,
-        x: Array2<f64>,
-        pop: Vec<f64>,
-        points: Option<Vec<(f64, f64)>>,
-        labels: Vec<String>,
-    ) -> Self {
+    pub fn from_parts(adj: Vec<Vec<usize>>, x: Array2<f64>, pop: Vec<f64>, points: Option<Vec<(f64, f64)>>, labels: Vec<String>) -> Self {
         let medoid = MedoidCosts::new(x.view(), None, None);
         Instance { adj, x, pop, points, labels, medoid }
     }
@@ -74,22 +67,14 @@ impl Instance {
     ///
     /// # Errors
     /// [`SolveError::Param`] for a negative or non-finite weight, or a travel term without points.
-    pub fn with_medoid_options(
-        mut self,
-        travel_weight: f64,
-        population_weighted: bool,
-    ) -> Result<Instance, SolveError> {
+    pub fn with_medoid_options(mut self, travel_weight: f64, population_weighted: bool) -> Result<Instance, SolveError> {
         if !travel_weight.is_finite() || travel_weight < 0.0 {
             return Err(SolveError::Param(format!("travel weight must be a finite number ≥ 0, found {travel_weight}")));
         }
         let km = match (&self.points, travel_weight > 0.0) {
             (_, false) => None,
-            (Some(p), true) => {
-                Some(Array2::from_shape_fn((self.n(), self.n()), |(i, j)| crate::metrics::km(p[i], p[j])))
-            }
-            (None, true) => {
-                return Err(SolveError::Param("a travel weight needs each municipality's point (lon, lat)".into()))
-            }
+            (Some(p), true) => Some(Array2::from_shape_fn((self.n(), self.n()), |(i, j)| crate::metrics::km(p[i], p[j]))),
+            (None, true) => return Err(SolveError::Param("a travel weight needs each municipality's point (lon, lat)".into())),
         };
         let mean = self.pop.iter().sum::<f64>() / self.n().max(1) as f64;
         let weights: Option<Vec<f64>> =
@@ -104,14 +89,10 @@ impl Instance {
         for (i, &u) in units.iter().enumerate() {
             index[u] = i;
         }
-        let adj = units
-            .iter()
-            .map(|&u| self.adj[u].iter().filter(|&&v| index[v] != usize::MAX).map(|&v| index[v]).collect())
-            .collect();
+        let adj = units.iter().map(|&u| self.adj[u].iter().filter(|&&v| index[v] != usize::MAX).map(|&v| index[v]).collect()).collect();
         let x = self.x.select(ndarray::Axis(0), units);
-        let medoid = MedoidCosts {
-            cost: Array2::from_shape_fn((units.len(), units.len()), |(i, j)| self.medoid.cost[[units[i], units[j]]]),
-        };
+        let medoid =
+            MedoidCosts { cost: Array2::from_shape_fn((units.len(), units.len()), |(i, j)| self.medoid.cost[[units[i], units[j]]]) };
         Instance {
             adj,
             x,
@@ -197,15 +178,7 @@ pub struct SolveParams {
 
 impl Default for SolveParams {
     fn default() -> Self {
-        SolveParams {
-            objective: ObjectiveKind::Medoid,
-            seed: 42,
-            time_limit: 60.0,
-            mip_gap: 1e-6,
-            threads: 2,
-            starts: 0,
-            node_limit: None,
-        }
+        SolveParams { objective: ObjectiveKind::Medoid, seed: 42, time_limit: 60.0, mip_gap: 1e-6, threads: 2, starts: 0, node_limit: None }
     }
 }
 
@@ -333,7 +306,9 @@ impl Constraints {
             if inside.len() > 1 {
                 return infeasible(format!(
                     "the fixed centres {} and {} belong to the group {{{}}} that must stay together, so they cannot lead different zones",
-                    inst.labels[inside[0]], inst.labels[inside[1]], names(inst, b)
+                    inst.labels[inside[0]],
+                    inst.labels[inside[1]],
+                    names(inst, b)
                 ));
             }
         }
@@ -389,10 +364,7 @@ impl Constraints {
         }
         if let Some(hi) = self.max_pop {
             if let Some(u) = (0..n).find(|&u| inst.pop[u] > hi) {
-                return infeasible(format!(
-                    "{} alone has {} residents, above the max zone population {hi}",
-                    inst.labels[u], inst.pop[u]
-                ));
+                return infeasible(format!("{} alone has {} residents, above the max zone population {hi}", inst.labels[u], inst.pop[u]));
             }
             if hi * (self.k as f64) < total {
                 return infeasible(format!(
@@ -419,10 +391,7 @@ impl Constraints {
                 ));
             }
             if let Some(c) = comps.iter().find(|c| c.len() < lo) {
-                return infeasible(format!(
-                    "the separate piece {{{}}} has fewer than {lo} municipalities",
-                    names(inst, c)
-                ));
+                return infeasible(format!("the separate piece {{{}}} has fewer than {lo} municipalities", names(inst, c)));
             }
             let most: usize = comps.iter().map(|c| c.len() / lo.max(1)).sum();
             if most < self.k {

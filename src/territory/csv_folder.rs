@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::{
-    looks_like_float_code, normalize_istat, parse_field, parse_population, parse_value, unit_label, Attribute,
-    CsvTable, GivenEdge, Location, Municipality, MunicipalityId, Problem, Projection, SeenIds, Shapes, Territory,
-    TerritoryError, AREA, LATITUDE, LONGITUDE, NON_NEGATIVE, RESERVED,
+    looks_like_float_code, normalize_istat, parse_field, parse_population, parse_value, unit_label, Attribute, CsvTable, GivenEdge,
+    Location, Municipality, MunicipalityId, Problem, Projection, SeenIds, Shapes, Territory, TerritoryError, AREA, LATITUDE, LONGITUDE,
+    NON_NEGATIVE, RESERVED,
 };
 
 pub(super) fn load(folder: &Path) -> Result<Territory, TerritoryError> {
@@ -59,13 +59,8 @@ fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), Territ
     if let Some(p) = half {
         return Err(invalid(vec![(Location::Row { line: 1, unit: None }, p)]));
     }
-    let feature_cols: Vec<(usize, String)> = table
-        .headers
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| !RESERVED.contains(&h.as_str()))
-        .map(|(i, h)| (i, h.clone()))
-        .collect();
+    let feature_cols: Vec<(usize, String)> =
+        table.headers.iter().enumerate().filter(|(_, h)| !RESERVED.contains(&h.as_str())).map(|(i, h)| (i, h.clone())).collect();
 
     let mut problems = Vec::new();
     let mut seen = SeenIds::default();
@@ -102,9 +97,8 @@ fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), Territ
         blank(lon_col, "lon");
         blank(lat_col, "lat");
         let pop = cell(pop_col).and_then(|t| parse_population("pop", t).map_err(&mut report).ok());
-        let mut field = |c: Option<usize>, name: &'static str, bounds| {
-            cell(c).and_then(|t| parse_field(name, t, bounds).map_err(&mut report).ok())
-        };
+        let mut field =
+            |c: Option<usize>, name: &'static str, bounds| cell(c).and_then(|t| parse_field(name, t, bounds).map_err(&mut report).ok());
         let area_km2 = field(area_col, "area_km2", AREA);
         let point = field(lon_col, "lon", LONGITUDE).zip(field(lat_col, "lat", LATITUDE));
         for (k, (c, fname)) in feature_cols.iter().enumerate() {
@@ -129,8 +123,7 @@ fn read_units(path: &Path) -> Result<(Vec<Municipality>, Vec<Attribute>), Territ
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
-    let attributes =
-        feature_cols.into_iter().zip(values).map(|((_, name), values)| Attribute { name, values }).collect();
+    let attributes = feature_cols.into_iter().zip(values).map(|((_, name), values)| Attribute { name, values }).collect();
     Ok((units, attributes))
 }
 

@@ -17,16 +17,15 @@
 use std::path::Path;
 
 use geo::{
-    Area, BoundingRect, Coord, Distance, Euclidean, InteriorPoint, Intersects, LineString, MapCoords, MultiPolygon,
-    Point, Polygon, Validation,
+    Area, BoundingRect, Coord, Distance, Euclidean, InteriorPoint, Intersects, LineString, MapCoords, MultiPolygon, Point, Polygon,
+    Validation,
 };
 use serde_json::{Map, Value};
 
 use super::overlap::overlaps;
 use super::{
-    looks_like_float_code, normalize_istat, parse_field, parse_population, parse_value, unit_label, Attribute,
-    Location, Municipality, Problem, Projection, SeenIds, Shapes, Territory, TerritoryError, LATITUDE, LONGITUDE,
-    RESERVED,
+    looks_like_float_code, normalize_istat, parse_field, parse_population, parse_value, unit_label, Attribute, Location, Municipality,
+    Problem, Projection, SeenIds, Shapes, Territory, TerritoryError, LATITUDE, LONGITUDE, RESERVED,
 };
 
 /// Marks a string that stands for a bare non-finite token of the file (see [`nonstandard`]).
@@ -67,10 +66,8 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Territory, TerritoryErr
     if root.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(malformed("the top-level object is not a FeatureCollection".into()));
     }
-    let features = root
-        .get("features")
-        .and_then(Value::as_array)
-        .ok_or_else(|| malformed("the FeatureCollection has no `features` array".into()))?;
+    let features =
+        root.get("features").and_then(Value::as_array).ok_or_else(|| malformed("the FeatureCollection has no `features` array".into()))?;
     if features.is_empty() {
         return Err(TerritoryError::invalid(path, vec![(Location::File, Problem::Empty)]));
     }
@@ -147,9 +144,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Territory, TerritoryErr
     // Population in every feature or in none.
     let with_pop = read.iter().filter(|r| r.pop_given).count();
     if with_pop > 0 && with_pop < read.len() {
-        let field = props
-            .iter()
-            .find_map(|p| ["pop_2023", "pop"].into_iter().find(|k| p.get(*k).is_some_and(|v| !v.is_null())));
+        let field = props.iter().find_map(|p| ["pop_2023", "pop"].into_iter().find(|k| p.get(*k).is_some_and(|v| !v.is_null())));
         for r in read.iter().filter(|r| !r.pop_given) {
             let p = Problem::MissingField { field: field.unwrap_or("pop").to_string(), others: with_pop };
             problems.push((r.at.clone(), p));
@@ -166,8 +161,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Territory, TerritoryErr
             }
         }
     }
-    let sound: Vec<MultiPolygon<f64>> =
-        read.iter().zip(&swapped).filter(|(_, &s)| !s).filter_map(|(r, _)| r.polygon.clone()).collect();
+    let sound: Vec<MultiPolygon<f64>> = read.iter().zip(&swapped).filter(|(_, &s)| !s).filter_map(|(r, _)| r.polygon.clone()).collect();
     let projection = Projection::for_area(&sound).unwrap_or(Projection::UTM32N);
 
     let mut units = Vec::with_capacity(read.len());
@@ -209,8 +203,7 @@ pub(super) fn parse(path: &Path, bytes: &[u8]) -> Result<Territory, TerritoryErr
 
     // Two features on the same ground (only among sound polygons: a swapped one would be
     // compared where it does not belong).
-    let candidates: Vec<Option<&MultiPolygon<f64>>> =
-        read.iter().zip(&swapped).map(|(r, &s)| r.polygon.as_ref().filter(|_| !s)).collect();
+    let candidates: Vec<Option<&MultiPolygon<f64>>> = read.iter().zip(&swapped).map(|(r, &s)| r.polygon.as_ref().filter(|_| !s)).collect();
     for o in overlaps(&candidates) {
         let other = match &read[o.first].at {
             Location::Feature { index, unit: Some(u) } => format!("feature {index} ({u})"),
@@ -247,9 +240,7 @@ fn axis_problem(mp: &MultiPolygon<f64>, istat: Option<&str>, point: Option<(f64,
         if !mp.intersects(&Point::new(lon, lat)) {
             if mp.map_coords(flip).intersects(&Point::new(lon, lat)) {
                 return Some(Problem::SwappedAxes {
-                    evidence: format!(
-                        "the `lon`/`lat` point ({lon}, {lat}) lies inside the polygon only once its coordinates are swapped"
-                    ),
+                    evidence: format!("the `lon`/`lat` point ({lon}, {lat}) lies inside the polygon only once its coordinates are swapped"),
                 });
             }
             if mp.intersects(&Point::new(lat, lon)) {
@@ -427,12 +418,11 @@ fn utf8_error(path: &Path, body: &[u8], bom: usize) -> TerritoryError {
         }
         let near = String::from_utf8_lossy(&body[from..to]).into_owned();
         let before = &body[..open];
-        let column =
-            before.iter().rposition(|b| !b.is_ascii_whitespace()).filter(|&p| before[p] == b':').and_then(|p| {
-                let end = before[..p].iter().rposition(|&b| b == b'"')?;
-                let start = before[..end].iter().rposition(|&b| b == b'"')? + 1;
-                Some(String::from_utf8_lossy(&before[start..end]).into_owned())
-            });
+        let column = before.iter().rposition(|b| !b.is_ascii_whitespace()).filter(|&p| before[p] == b':').and_then(|p| {
+            let end = before[..p].iter().rposition(|&b| b == b'"')?;
+            let start = before[..end].iter().rposition(|&b| b == b'"')? + 1;
+            Some(String::from_utf8_lossy(&before[start..end]).into_owned())
+        });
         let at = match k {
             Some(k) => Location::Feature { index: k + 1, unit: label_in(&body[spans[k].0..spans[k].1]) },
             None => Location::File,
@@ -492,8 +482,7 @@ mod nonstandard {
             } else if let Some(t) = ["NaN", "Infinity", "-Infinity"].iter().find(|t| b[i..].starts_with(t.as_bytes())) {
                 Some(t.len())
             } else if c == b'-' || c.is_ascii_digit() {
-                let len =
-                    b[i..].iter().position(|x| !(x.is_ascii_digit() || b"+-.eE".contains(x))).unwrap_or(b.len() - i);
+                let len = b[i..].iter().position(|x| !(x.is_ascii_digit() || b"+-.eE".contains(x))).unwrap_or(b.len() - i);
                 let token = &text[i..i + len];
                 let big = (token.contains(['e', 'E']) || len > 300) && token.parse::<f64>().is_ok_and(f64::is_infinite);
                 if !big {
@@ -677,16 +666,12 @@ fn geometry_of(feature: &Value) -> Result<MultiPolygon<f64>, Vec<Problem>> {
 /// points. Out-of-range coordinates are counted into `outside` (one problem per feature, naming
 /// the first), so a projected file gives one line per feature, not one per vertex.
 fn ring_of(raw: &Value, ring: &str, tally: &mut Tally) -> Result<Vec<Coord<f64>>, Problem> {
-    let positions =
-        raw.as_array().ok_or_else(|| Problem::InvalidPolygon(format!("{ring} is not an array of positions")))?;
+    let positions = raw.as_array().ok_or_else(|| Problem::InvalidPolygon(format!("{ring} is not an array of positions")))?;
     let mut coords = Vec::with_capacity(positions.len());
     for (i, pos) in positions.iter().enumerate() {
         let xy = pos.as_array().filter(|a| a.len() >= 2).and_then(|a| Some((num_of(&a[0])?, num_of(&a[1])?)));
         let Some((lon, lat)) = xy else {
-            return Err(Problem::InvalidPolygon(format!(
-                "{ring}, point {}: expected [longitude, latitude], found {pos}",
-                i + 1
-            )));
+            return Err(Problem::InvalidPolygon(format!("{ring}, point {}: expected [longitude, latitude], found {pos}", i + 1)));
         };
         coords.push(Coord { x: lon, y: lat });
     }
@@ -709,10 +694,7 @@ fn check_ring(coords: &[Coord<f64>], ring: &str, tally: &mut Tally) -> Result<()
         if !((-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y)) {
             match outside {
                 Some(Problem::OutsideWgs84 { count, .. }) => *count += 1,
-                _ => {
-                    *outside =
-                        Some(Problem::OutsideWgs84 { count: 1, ring: ring.to_string(), point, lon: c.x, lat: c.y })
-                }
+                _ => *outside = Some(Problem::OutsideWgs84 { count: 1, ring: ring.to_string(), point, lon: c.x, lat: c.y }),
             }
         }
     }
@@ -764,10 +746,7 @@ mod tests {
         let err = check_ring(&nan, "exterior ring", &mut outside).unwrap_err().to_string();
         assert_eq!(err, "exterior ring, point 2: coordinate (NaN, 45) is not finite");
         let inf = coords(&[(10.0, 45.0), (10.1, f64::INFINITY), (10.1, 45.1), (10.0, 45.0)]);
-        assert!(matches!(
-            check_ring(&inf, "exterior ring", &mut outside),
-            Err(Problem::NonFiniteCoordinate { point: 2, .. })
-        ));
+        assert!(matches!(check_ring(&inf, "exterior ring", &mut outside), Err(Problem::NonFiniteCoordinate { point: 2, .. })));
         assert_eq!((&outside.outside, outside.unswappable), (&None, false));
     }
 
@@ -775,10 +754,7 @@ mod tests {
     fn collinear_rings_enclose_no_area() {
         let mut t = Tally::default();
         let line = coords(&[(10.0, 45.0), (10.1, 45.1), (10.3, 45.3), (10.0, 45.0)]);
-        assert_eq!(
-            check_ring(&line, "exterior ring", &mut t),
-            Err(Problem::ZeroAreaRing { ring: "exterior ring".into(), distinct: 3 })
-        );
+        assert_eq!(check_ring(&line, "exterior ring", &mut t), Err(Problem::ZeroAreaRing { ring: "exterior ring".into(), distinct: 3 }));
         // A thin but real sliver (1 m wide, 10 km long) is kept.
         let sliver = coords(&[(10.0, 45.0), (10.13, 45.0), (10.13, 45.00001), (10.0, 45.0)]);
         assert_eq!(check_ring(&sliver, "exterior ring", &mut t), Ok(()));

@@ -107,8 +107,7 @@ pub struct Territory {
 }
 
 /// Property or column names that describe a municipality rather than being features.
-pub const RESERVED: &[&str] =
-    &["istat", "id", "name", "district", "pop", "pop_2022", "pop_2023", "area_km2", "lon", "lat"];
+pub const RESERVED: &[&str] = &["istat", "id", "name", "district", "pop", "pop_2022", "pop_2023", "area_km2", "lon", "lat"];
 
 /// The five default features (PRODUCT.md).
 pub const DEFAULT_FEATURES: &[&str] = &["log_pop", "log_density", "share_65plus", "share_under15", "growth"];
@@ -428,9 +427,7 @@ pub enum Problem {
     #[error("the file has a header but no rows")]
     NoRows,
     /// No id of the file names a municipality of the area.
-    #[error(
-        "no row names a municipality of the area: the file has codes such as {file_example}, the area {area_example}"
-    )]
+    #[error("no row names a municipality of the area: the file has codes such as {file_example}, the area {area_example}")]
     NoMatch {
         /// A code of the file.
         file_example: String,
@@ -532,10 +529,7 @@ pub(crate) fn looks_like_float_code(raw: &str) -> bool {
     let t = raw.trim();
     let mantissa = t.split(['e', 'E']).next().unwrap_or("");
     let Some((int, frac)) = mantissa.split_once('.') else { return false };
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && t.parse::<f64>().is_ok()
+    !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit()) && t.parse::<f64>().is_ok()
 }
 
 /// Errors reading a study area. Every message starts with the file it concerns.
@@ -596,9 +590,7 @@ fn fold_repeats(problems: Vec<(Location, Problem)>) -> Vec<(Location, Problem)> 
         if let Some(key) = key {
             if let Some(&i) = first.get(&key) {
                 match (&mut out[i].1, p) {
-                    (Problem::DecimalComma { others, .. }, Problem::DecimalComma { others: more, .. }) => {
-                        *others += 1 + more
-                    }
+                    (Problem::DecimalComma { others, .. }, Problem::DecimalComma { others: more, .. }) => *others += 1 + more,
                     (Problem::FloatIds { count, .. }, Problem::FloatIds { count: more, .. }) => *count += more,
                     _ => unreachable!("same key, same variant"),
                 }
@@ -699,10 +691,7 @@ impl Territory {
             attributes: self
                 .attributes
                 .iter()
-                .map(|a| Attribute {
-                    name: a.name.clone(),
-                    values: ids.iter().map(|id| a.values[id.index()]).collect(),
-                })
+                .map(|a| Attribute { name: a.name.clone(), values: ids.iter().map(|id| a.values[id.index()]).collect() })
                 .collect(),
             // The parent's: a part is measured as the whole was.
             projection: self.projection,
@@ -751,9 +740,7 @@ pub(crate) fn parse_value(feature: &str, text: &str) -> Result<f64, Problem> {
         Ok(v) if v.is_finite() => Ok(v),
         Ok(_) => Err(Problem::NotFinite { feature: feature.to_string(), value: t.to_string() }),
         Err(_) => Err(match decimal_comma_reading(t) {
-            Some(suggested) => {
-                Problem::DecimalComma { feature: feature.to_string(), value: t.to_string(), suggested, others: 0 }
-            }
+            Some(suggested) => Problem::DecimalComma { feature: feature.to_string(), value: t.to_string(), suggested, others: 0 },
             None => Problem::NotNumeric { feature: feature.to_string(), value: t.to_string() },
         }),
     }
@@ -770,14 +757,9 @@ struct Bounds {
 /// Border lengths (metres).
 const NON_NEGATIVE: Bounds = Bounds { min: 0.0, max: f64::MAX, expected: "a number ≥ 0" };
 /// Residents: no unit holds more people than the world.
-const POPULATION: Bounds =
-    Bounds { min: 0.0, max: 1e10, expected: "a number ≥ 0 and at most 10 billion (the world's population)" };
+const POPULATION: Bounds = Bounds { min: 0.0, max: 1e10, expected: "a number ≥ 0 and at most 10 billion (the world's population)" };
 /// Areas (km²): more than nothing, at most the Earth's surface.
-const AREA: Bounds = Bounds {
-    min: f64::MIN_POSITIVE,
-    max: 5.1e8,
-    expected: "a number > 0 and at most 510 million (the Earth's surface)",
-};
+const AREA: Bounds = Bounds { min: f64::MIN_POSITIVE, max: 5.1e8, expected: "a number > 0 and at most 510 million (the Earth's surface)" };
 /// WGS84 longitude in degrees.
 const LONGITUDE: Bounds = Bounds { min: -180.0, max: 180.0, expected: "a WGS84 longitude in [-180, 180]" };
 /// WGS84 latitude in degrees.
@@ -855,13 +837,10 @@ impl CsvTable {
         let text: Vec<u8> = String::from_utf8_lossy(body).into_owned().into_bytes();
         let raw_line = |o: usize| 1 + body[..o].iter().filter(|&&b| b == b'\n').count() as u64;
         let bad_utf8 = bad.into_iter().map(|o| (o + bom, raw_line(o))).collect();
-        let line_starts = std::iter::once(0)
-            .chain(text.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = std::iter::once(0).chain(text.iter().enumerate().filter(|(_, &b)| b == b'\n').map(|(i, _)| i + 1)).collect();
         let blank = text.iter().all(u8::is_ascii_whitespace);
         let delimiter = detect_delimiter(&text);
-        let mut reader =
-            csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(std::io::Cursor::new(text));
+        let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(std::io::Cursor::new(text));
         let headers: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|h| h.trim().to_string()).collect(),
             Err(e) => return Err(CsvTable::header_error(path, Problem::Csv(e.to_string()))),
@@ -902,10 +881,7 @@ impl CsvTable {
     /// text with another candidate in it.
     pub fn require(&self, names: &[&str]) -> Result<usize, TerritoryError> {
         if self.blank {
-            return Err(TerritoryError::Invalid {
-                path: self.path.clone(),
-                problems: vec![(Location::File, Problem::EmptyFile)],
-            });
+            return Err(TerritoryError::Invalid { path: self.path.clone(), problems: vec![(Location::File, Problem::EmptyFile)] });
         }
         self.column(names).ok_or_else(|| {
             let p = match look_alike(names, &self.headers) {
@@ -940,9 +916,7 @@ impl CsvTable {
                 Err(e) => {
                     let line = e.position().map_or(0, |p| self.line_of(p.byte()));
                     let p = match e.kind() {
-                        csv::ErrorKind::UnequalLengths { len, .. } => {
-                            Problem::FieldCount { found: *len as usize, expected }
-                        }
+                        csv::ErrorKind::UnequalLengths { len, .. } => Problem::FieldCount { found: *len as usize, expected },
                         _ => Problem::Csv(e.to_string()),
                     };
                     problems.push((Location::Row { line, unit: None }, p));
@@ -1016,9 +990,7 @@ pub(crate) fn look_alike<'a>(wanted: &[&str], present: impl IntoIterator<Item = 
         .iter()
         .find(|p| {
             let l = p.to_lowercase();
-            wanted
-                .iter()
-                .any(|w| *w == l || ALIASES.iter().any(|(name, others)| name == w && others.contains(&l.as_str())))
+            wanted.iter().any(|w| *w == l || ALIASES.iter().any(|(name, others)| name == w && others.contains(&l.as_str())))
         })
         .map(|p| p.to_string())
 }
@@ -1091,12 +1063,8 @@ mod tests {
         assert_eq!(decimal_comma_reading("abc,5"), None);
         assert_eq!(decimal_comma_reading("21.5"), None);
         assert!(looks_like_thousands("12.874") && looks_like_thousands("1,234,567"));
-        assert!(
-            !looks_like_thousands("12.87") && !looks_like_thousands("1234.567") && !looks_like_thousands("1.234,567")
-        );
-        assert!(
-            looks_like_float_code("17001.0") && looks_like_float_code("17001.") && looks_like_float_code("1.7001E+4")
-        );
+        assert!(!looks_like_thousands("12.87") && !looks_like_thousands("1234.567") && !looks_like_thousands("1.234,567"));
+        assert!(looks_like_float_code("17001.0") && looks_like_float_code("17001.") && looks_like_float_code("1.7001E+4"));
         assert!(!looks_like_float_code("017001") && !looks_like_float_code("A1.0") && !looks_like_float_code("."));
     }
 
@@ -1104,27 +1072,15 @@ mod tests {
     fn populations_are_whole_numbers_of_residents() {
         assert_eq!(parse_population("pop", " 13000 "), Ok(13000.0));
         assert_eq!(parse_population("pop", "13000.0"), Ok(13000.0));
-        assert_eq!(
-            parse_population("pop", "12.874"),
-            Err(Problem::NotWhole { field: "pop", value: "12.874".into(), thousands: true })
-        );
-        assert_eq!(
-            parse_population("pop", "12,874"),
-            Err(Problem::NotWhole { field: "pop", value: "12,874".into(), thousands: true })
-        );
+        assert_eq!(parse_population("pop", "12.874"), Err(Problem::NotWhole { field: "pop", value: "12.874".into(), thousands: true }));
+        assert_eq!(parse_population("pop", "12,874"), Err(Problem::NotWhole { field: "pop", value: "12,874".into(), thousands: true }));
         assert!(matches!(parse_population("pop", "13.000"), Err(Problem::NotWhole { thousands: true, .. })));
-        assert_eq!(
-            parse_population("pop", "2500.5"),
-            Err(Problem::NotWhole { field: "pop", value: "2500.5".into(), thousands: false })
-        );
+        assert_eq!(parse_population("pop", "2500.5"), Err(Problem::NotWhole { field: "pop", value: "2500.5".into(), thousands: false }));
         assert!(matches!(parse_population("pop", "-1"), Err(Problem::BadField { .. })));
         assert!(matches!(parse_population("pop", "1e11"), Err(Problem::BadField { .. })));
         assert!(matches!(parse_population("pop", "NaN"), Err(Problem::BadField { .. })));
         let msg = parse_population("pop", "12.874").unwrap_err().to_string();
-        assert_eq!(
-            msg,
-            r#"`pop` must be a whole number of residents, found "12.874": if the `.` separates thousands, write 12874"#
-        );
+        assert_eq!(msg, r#"`pop` must be a whole number of residents, found "12.874": if the `.` separates thousands, write 12874"#);
     }
 
     #[test]
@@ -1139,12 +1095,7 @@ mod tests {
     #[test]
     fn repeated_column_problems_fold_into_one_per_column() {
         let at = |line| Location::Row { line, unit: None };
-        let comma = |f: &str, v: &str| Problem::DecimalComma {
-            feature: f.into(),
-            value: v.into(),
-            suggested: String::new(),
-            others: 0,
-        };
+        let comma = |f: &str, v: &str| Problem::DecimalComma { feature: f.into(), value: v.into(), suggested: String::new(), others: 0 };
         let folded = fold_repeats(vec![
             (at(2), comma("x", "1,5")),
             (at(2), Problem::MissingName),
@@ -1153,9 +1104,7 @@ mod tests {
             (at(4), comma("x", "4,5")),
         ]);
         assert_eq!(folded.len(), 3);
-        assert!(
-            matches!(&folded[0], (Location::Row { line: 2, .. }, Problem::DecimalComma { feature, others: 2, .. }) if feature == "x")
-        );
+        assert!(matches!(&folded[0], (Location::Row { line: 2, .. }, Problem::DecimalComma { feature, others: 2, .. }) if feature == "x"));
         assert!(matches!(&folded[2], (_, Problem::DecimalComma { feature, others: 0, .. }) if feature == "y"));
     }
 }

@@ -45,20 +45,13 @@ pub(super) fn overlaps(polygons: &[Option<&MultiPolygon<f64>>]) -> Vec<Overlap> 
         })
         .collect();
     let tree = RTree::bulk_load(
-        boxes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, b)| b.map(|(lo, hi, _)| GeomWithData::new(Rectangle::from_corners(lo, hi), i)))
-            .collect(),
+        boxes.iter().enumerate().filter_map(|(i, b)| b.map(|(lo, hi, _)| GeomWithData::new(Rectangle::from_corners(lo, hi), i))).collect(),
     );
     let mut out = Vec::new();
     for (i, b) in boxes.iter().enumerate() {
         let Some((lo, hi, area_i)) = *b else { continue };
-        let mut candidates: Vec<usize> = tree
-            .locate_in_envelope_intersecting(&AABB::from_corners(lo, hi))
-            .map(|g| g.data)
-            .filter(|&j| j > i)
-            .collect();
+        let mut candidates: Vec<usize> =
+            tree.locate_in_envelope_intersecting(&AABB::from_corners(lo, hi)).map(|g| g.data).filter(|&j| j > i).collect();
         candidates.sort_unstable();
         for j in candidates {
             let Some((lo_j, hi_j, area_j)) = boxes[j] else { continue };

@@ -45,8 +45,7 @@ fn series() -> Series {
         e: (F * (2.0 - F)).sqrt(),
         alpha: [
             n / 2.0 - 2.0 * n2 / 3.0 + 5.0 * n3 / 16.0 + 41.0 * n4 / 180.0 - 127.0 * n5 / 288.0 + 7891.0 * n6 / 37800.0,
-            13.0 * n2 / 48.0 - 3.0 * n3 / 5.0 + 557.0 * n4 / 1440.0 + 281.0 * n5 / 630.0
-                - 1_983_433.0 * n6 / 1_935_360.0,
+            13.0 * n2 / 48.0 - 3.0 * n3 / 5.0 + 557.0 * n4 / 1440.0 + 281.0 * n5 / 630.0 - 1_983_433.0 * n6 / 1_935_360.0,
             61.0 * n3 / 240.0 - 103.0 * n4 / 140.0 + 15061.0 * n5 / 26880.0 + 167_603.0 * n6 / 181_440.0,
             49561.0 * n4 / 161_280.0 - 179.0 * n5 / 168.0 + 6_601_661.0 * n6 / 7_257_600.0,
             34729.0 * n5 / 80640.0 - 3_418_889.0 * n6 / 1_995_840.0,
@@ -228,10 +227,7 @@ mod tests {
         assert_eq!(Projection::for_point(-180.0, -0.1).epsg(), 32701);
         assert_eq!(Projection::UTM32N.name(), "WGS 84 / UTM zone 32N");
         assert_eq!(Projection::utm(33, false).to_string(), "WGS 84 / UTM zone 33S (EPSG:32733)");
-        assert_eq!(
-            serde_json::to_string(&Projection::UTM32N).unwrap(),
-            r#"{"epsg":32632,"name":"WGS 84 / UTM zone 32N"}"#
-        );
+        assert_eq!(serde_json::to_string(&Projection::UTM32N).unwrap(), r#"{"epsg":32632,"name":"WGS 84 / UTM zone 32N"}"#);
     }
 
     #[test]

@@ -15,10 +15,7 @@ const HEADER: &str = "name,function,members\n";
 
 #[test]
 fn member_listed_twice() {
-    fails(
-        &format!("{HEADER}Unione Bassa,ict,017103 017122 17103\n"),
-        &["row 2 (Unione Bassa)", "017103 Manerbio is listed twice"],
-    );
+    fails(&format!("{HEADER}Unione Bassa,ict,017103 017122 17103\n"), &["row 2 (Unione Bassa)", "017103 Manerbio is listed twice"]);
 }
 
 #[test]
@@ -39,10 +36,7 @@ fn all_counts_for_every_function() {
 
 #[test]
 fn unknown_function() {
-    fails(
-        &format!("{HEADER}Unione A,polizia,017103 017122\n"),
-        &["row 2 (Unione A)", "unknown function `polizia`", "polizia_locale"],
-    );
+    fails(&format!("{HEADER}Unione A,polizia,017103 017122\n"), &["row 2 (Unione A)", "unknown function `polizia`", "polizia_locale"]);
 }
 
 #[test]
@@ -75,10 +69,7 @@ fn unknown_code() {
 
 #[test]
 fn code_written_as_a_float() {
-    fails(
-        &format!("{HEADER}Unione A,ict,17103.0 17122.0\n"),
-        &["row 2 (Unione A)", "17103.0 is not a municipality", "17122.0"],
-    );
+    fails(&format!("{HEADER}Unione A,ict,17103.0 17122.0\n"), &["row 2 (Unione A)", "17103.0 is not a municipality", "17122.0"]);
 }
 
 #[test]

@@ -4,8 +4,7 @@
 #[allow(unused_imports)]
 use crate::harness::*;
 
-const UNITS: &str =
-    "istat,name,pop,x\n017103,Manerbio,13000,1.5\n017089,Offlaga,4000,2.5\n017137,San Gervasio Bresciano,2500,0.5\n";
+const UNITS: &str = "istat,name,pop,x\n017103,Manerbio,13000,1.5\n017089,Offlaga,4000,2.5\n017137,San Gervasio Bresciano,2500,0.5\n";
 const EDGES: &str = "a,b,border_m\n017103,017089,900\n017089,017137,500\n";
 
 /// Writes `area/units.csv` and `area/edges.csv` and returns `area`.
@@ -73,10 +72,7 @@ fn decimal_commas_in_a_semicolon_file() {
     graph_fails(
         &sb,
         &path,
-        &[
-            "units.csv: row 2 (017103 Manerbio): `x` is written with a decimal comma: \"1,5\" (and 1 more like it)",
-            "(1.5)",
-        ],
+        &["units.csv: row 2 (017103 Manerbio): `x` is written with a decimal comma: \"1,5\" (and 1 more like it)", "(1.5)"],
     );
 }
 
@@ -131,11 +127,7 @@ fn ids_written_as_decimal_numbers_in_edges() {
     let msg = graph_fails(
         &sb,
         &path,
-        &[
-            "edges.csv",
-            "column `a` holds numbers such as 17103.0 (2 values)",
-            "column `b` holds numbers such as 17089.0 (2 values)",
-        ],
+        &["edges.csv", "column `a` holds numbers such as 17103.0 (2 values)", "column `b` holds numbers such as 17089.0 (2 values)"],
     );
     assert!(!msg.contains("unknown id"), "{msg}");
 }
@@ -144,22 +136,14 @@ fn ids_written_as_decimal_numbers_in_edges() {
 fn a_population_with_a_thousands_point() {
     let sb = Sandbox::new();
     let path = folder(&sb, UNITS.replace("13000", "13.000"), EDGES);
-    graph_fails(
-        &sb,
-        &path,
-        &["row 2 (017103 Manerbio): `pop` must be a whole number of residents, found \"13.000\"", "write 13000"],
-    );
+    graph_fails(&sb, &path, &["row 2 (017103 Manerbio): `pop` must be a whole number of residents, found \"13.000\"", "write 13000"]);
 }
 
 #[test]
 fn a_fractional_population() {
     let sb = Sandbox::new();
     let path = folder(&sb, UNITS.replace("2500", "2500.5"), EDGES);
-    graph_fails(
-        &sb,
-        &path,
-        &["row 4 (017137 San Gervasio Bresciano): `pop` must be a whole number of residents, found \"2500.5\""],
-    );
+    graph_fails(&sb, &path, &["row 4 (017137 San Gervasio Bresciano): `pop` must be a whole number of residents, found \"2500.5\""]);
 }
 
 #[test]
@@ -188,11 +172,7 @@ fn a_zero_area() {
 fn an_edge_listed_twice_with_different_lengths() {
     let sb = Sandbox::new();
     let path = folder(&sb, UNITS, format!("{EDGES}017089,017103,200\n"));
-    graph_fails(
-        &sb,
-        &path,
-        &["edges.csv: row 4 (017089–017103): edge listed again with `border_m` 200, first at row 2 with 900"],
-    );
+    graph_fails(&sb, &path, &["edges.csv: row 4 (017089–017103): edge listed again with `border_m` 200, first at row 2 with 900"]);
 }
 
 #[test]
@@ -255,11 +235,7 @@ fn a_mutated_lombardy_fixture_lists_every_row() {
 fn an_id_column_under_istats_own_name_gets_a_rename_hint() {
     let sb = Sandbox::new();
     let path = folder(&sb, UNITS.replacen("istat", "PRO_COM_T", 1), EDGES);
-    graph_fails(
-        &sb,
-        &path,
-        &["units.csv: row 1: missing column `istat` (the header has `PRO_COM_T`: rename it `istat`)"],
-    );
+    graph_fails(&sb, &path, &["units.csv: row 1: missing column `istat` (the header has `PRO_COM_T`: rename it `istat`)"]);
 }
 
 #[test]

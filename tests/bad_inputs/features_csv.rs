@@ -5,18 +5,12 @@ use crate::harness::*;
 
 /// `(istat, name)` of the 42 default municipalities, in fixture order.
 fn bassa_units() -> Vec<(String, String)> {
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(crate::common::bassa42()).unwrap()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(crate::common::bassa42()).unwrap()).unwrap();
     v["features"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| {
-            (
-                f["properties"]["istat"].as_str().unwrap().to_string(),
-                f["properties"]["name"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|f| (f["properties"]["istat"].as_str().unwrap().to_string(), f["properties"]["name"].as_str().unwrap().to_string()))
         .collect()
 }
 
@@ -53,11 +47,7 @@ fn rows_outside_the_area_are_listed_in_a_warning() {
 fn codes_written_as_decimal_numbers_get_one_diagnosis() {
     let sb = Sandbox::new();
     let csv = sb.write("income.csv", income_csv(|_, c| format!("{}.0", c.trim_start_matches('0')), |i| i.to_string()));
-    let msg = features_fails(
-        &sb,
-        &csv,
-        &["income.csv", "column `istat` holds numbers such as 17001.0 (42 values)", "as text"],
-    );
+    let msg = features_fails(&sb, &csv, &["income.csv", "column `istat` holds numbers such as 17001.0 (42 values)", "as text"]);
     assert!(!msg.contains("no row for"), "no line per municipality: {msg}");
 }
 
@@ -72,11 +62,12 @@ fn codes_that_match_no_municipality() {
 #[test]
 fn decimal_commas_in_a_semicolon_file() {
     let sb = Sandbox::new();
-    let csv = sb.write(
-        "income.csv",
-        income_csv(|_, c| c.to_string(), |i| format!("{i},5")).replace(',', ";").replace(";5\n", ",5\n"),
+    let csv = sb.write("income.csv", income_csv(|_, c| c.to_string(), |i| format!("{i},5")).replace(',', ";").replace(";5\n", ",5\n"));
+    features_fails(
+        &sb,
+        &csv,
+        &["income.csv: row 2 (017001 Acquafredda): `income` is written with a decimal comma: \"0,5\" (and 41 more like it)"],
     );
-    features_fails(&sb, &csv, &["income.csv: row 2 (017001 Acquafredda): `income` is written with a decimal comma: \"0,5\" (and 41 more like it)"]);
 }
 
 #[test]
@@ -98,8 +89,7 @@ fn a_blank_code() {
 #[test]
 fn values_whose_mean_overflows() {
     let sb = Sandbox::new();
-    let csv =
-        sb.write("income.csv", income_csv(|_, c| c.to_string(), |i| if i < 3 { "1e308".into() } else { "1".into() }));
+    let csv = sb.write("income.csv", income_csv(|_, c| c.to_string(), |i| if i < 3 { "1e308".into() } else { "1".into() }));
     features_fails(&sb, &csv, &["income.csv: row 2 (017001 Acquafredda): `income` value 1e308 is too large"]);
 }
 
@@ -120,14 +110,9 @@ fn an_empty_file() {
 #[test]
 fn crlf_line_ends_give_the_right_row() {
     let sb = Sandbox::new();
-    let text =
-        income_csv(|_, c| c.to_string(), |i| if i == 4 { "n/a".into() } else { i.to_string() }).replace('\n', "\r\n");
+    let text = income_csv(|_, c| c.to_string(), |i| if i == 4 { "n/a".into() } else { i.to_string() }).replace('\n', "\r\n");
     let csv = sb.write("income.csv", text);
-    features_fails(
-        &sb,
-        &csv,
-        &["income.csv: row 6 (017013 Bassano Bresciano): feature `income` is not a number: \"n/a\""],
-    );
+    features_fails(&sb, &csv, &["income.csv: row 6 (017013 Bassano Bresciano): feature `income` is not a number: \"n/a\""]);
 }
 
 #[test]

@@ -73,10 +73,8 @@ fn an_infinite_population_maximum() {
 
 #[test]
 fn a_population_minimum_above_the_maximum() {
-    Sandbox::new().fails(
-        &["zones", "--k", "3", "--min-pop", "5000", "--max-pop", "1000"],
-        &["min population 5000 exceeds max population 1000"],
-    );
+    Sandbox::new()
+        .fails(&["zones", "--k", "3", "--min-pop", "5000", "--max-pop", "1000"], &["min population 5000 exceeds max population 1000"]);
 }
 
 #[test]
@@ -141,10 +139,7 @@ fn negative_bootstrap_noise() {
 
 #[test]
 fn a_survival_threshold_of_zero() {
-    Sandbox::new().fails(
-        &["compare", "--scenarios", "s.toml", "--survival-threshold", "0"],
-        &["--survival-threshold", "outside (0, 1]"],
-    );
+    Sandbox::new().fails(&["compare", "--scenarios", "s.toml", "--survival-threshold", "0"], &["--survival-threshold", "outside (0, 1]"]);
 }
 
 #[test]
@@ -166,20 +161,14 @@ fn a_centre_that_is_not_in_the_area() {
 fn a_population_minimum_on_an_area_without_population() {
     let sb = Sandbox::new();
     let area = area_without_population(&sb);
-    sb.fails(
-        &["zones", "--k", "2", "--area", &area, "--min-pop", "1000"],
-        &["--min-pop", "population", "017103 Manerbio", "3 of 3"],
-    );
+    sb.fails(&["zones", "--k", "2", "--area", &area, "--min-pop", "1000"], &["--min-pop", "population", "017103 Manerbio", "3 of 3"]);
 }
 
 #[test]
 fn population_weights_on_an_area_without_population() {
     let sb = Sandbox::new();
     let area = area_without_population(&sb);
-    sb.fails(
-        &["zones", "--k", "2", "--area", &area, "--population-weighted"],
-        &["--population-weighted", "population"],
-    );
+    sb.fails(&["zones", "--k", "2", "--area", &area, "--population-weighted"], &["--population-weighted", "population"]);
 }
 
 #[test]

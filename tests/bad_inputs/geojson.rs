@@ -44,11 +44,7 @@ fn lat_lon_axis_order_detected_by_the_lon_lat_properties() {
     let mut v = bassa();
     swap_coordinates(&mut v);
     let path = put(&sb, "swapped.geojson", &v);
-    graph_fails(
-        &sb,
-        &path,
-        &["swapped.geojson", "42 problems", "feature 1 (017001 Acquafredda)", SWAPPED, "`lon`/`lat` point"],
-    );
+    graph_fails(&sb, &path, &["swapped.geojson", "42 problems", "feature 1 (017001 Acquafredda)", SWAPPED, "`lon`/`lat` point"]);
 }
 
 #[test]
@@ -94,11 +90,7 @@ fn collinear_exterior_ring_encloses_no_area() {
     let line = r#"{"type":"Polygon","coordinates":[[[10.1,45.3],[10.11,45.31],[10.13,45.33],[10.1,45.3]]]}"#;
     fs[0] = feature(r#""istat":"017103","name":"Manerbio","pop":1000,"x":1"#, line);
     let path = sb.write("area.geojson", collection(&fs));
-    graph_fails(
-        &sb,
-        &path,
-        &["feature 1 (017103 Manerbio)", "exterior ring encloses no area", "3 distinct points lie on one line"],
-    );
+    graph_fails(&sb, &path, &["feature 1 (017103 Manerbio)", "exterior ring encloses no area", "3 distinct points lie on one line"]);
 }
 
 #[test]
@@ -132,11 +124,7 @@ fn a_polygon_mostly_inside_another_names_both() {
     // A fourth square over 70 % of San Gervasio's.
     fs.push(feature(r#""istat":"017001","name":"Acquafredda","pop":500,"x":1"#, &square(10.123, 45.3, 0.01)));
     let path = sb.write("area.geojson", collection(&fs));
-    graph_fails(
-        &sb,
-        &path,
-        &["feature 4 (017001 Acquafredda)", "overlaps 70 %", "feature 3 (017137 San Gervasio Bresciano)"],
-    );
+    graph_fails(&sb, &path, &["feature 4 (017001 Acquafredda)", "overlaps 70 %", "feature 3 (017137 San Gervasio Bresciano)"]);
 }
 
 #[test]
@@ -176,12 +164,7 @@ fn a_population_with_a_thousands_point() {
     graph_fails(
         &sb,
         &path,
-        &[
-            "feature 5 (017013 Bassano Bresciano)",
-            "`pop_2023` must be a whole number",
-            "\"12.874\"",
-            "thousands, write 12874",
-        ],
+        &["feature 5 (017013 Bassano Bresciano)", "`pop_2023` must be a whole number", "\"12.874\"", "thousands, write 12874"],
     );
 }
 
@@ -210,11 +193,7 @@ fn a_population_larger_than_the_world() {
     let mut v = bassa();
     v["features"][0]["properties"]["pop_2023"] = json!(1e12);
     let path = put(&sb, "area.geojson", &v);
-    graph_fails(
-        &sb,
-        &path,
-        &["feature 1 (017001 Acquafredda)", "`pop_2023` must be a number ≥ 0 and at most 10 billion"],
-    );
+    graph_fails(&sb, &path, &["feature 1 (017001 Acquafredda)", "`pop_2023` must be a number ≥ 0 and at most 10 billion"]);
 }
 
 #[test]
@@ -224,11 +203,7 @@ fn a_population_missing_where_the_others_have_one() {
     v["features"][10]["properties"].as_object_mut().unwrap().remove("pop_2023");
     v["features"][10]["properties"].as_object_mut().unwrap().remove("pop_2022");
     let path = put(&sb, "area.geojson", &v);
-    graph_fails(
-        &sb,
-        &path,
-        &["feature 11 (017053 Cigole)", "no `pop_2023` value, while 41 other municipalities have one"],
-    );
+    graph_fails(&sb, &path, &["feature 11 (017053 Cigole)", "no `pop_2023` value, while 41 other municipalities have one"]);
 }
 
 #[test]
@@ -241,11 +216,7 @@ fn decimal_commas_in_a_numeric_property() {
     graph_fails(
         &sb,
         &path,
-        &[
-            "feature 6 (017020 Borgo San Giacomo)",
-            "`growth` is written with a decimal comma: \"21,5\" (and 1 more like it)",
-            "21.5",
-        ],
+        &["feature 6 (017020 Borgo San Giacomo)", "`growth` is written with a decimal comma: \"21,5\" (and 1 more like it)", "21.5"],
     );
 }
 
@@ -257,11 +228,7 @@ fn a_property_written_only_with_decimal_commas_is_not_dropped() {
         f["properties"]["income"] = json!("21,5");
     }
     let path = put(&sb, "area.geojson", &v);
-    graph_fails(
-        &sb,
-        &path,
-        &["feature 1 (017001 Acquafredda)", "`income` is written with a decimal comma", "and 41 more"],
-    );
+    graph_fails(&sb, &path, &["feature 1 (017001 Acquafredda)", "`income` is written with a decimal comma", "and 41 more"]);
 }
 
 /// The fixture's text with the first `"growth": 0.0`-like value of feature `k` (0-based)
@@ -325,10 +292,7 @@ fn values_whose_standard_deviation_overflows() {
     v["features"][16]["properties"]["log_pop"] = json!(1e308);
     v["features"][17]["properties"]["log_pop"] = json!(1e308);
     let path = put(&sb, "area.geojson", &v);
-    sb.fails(
-        &["features", "--area", &path],
-        &["area.geojson", "feature `log_pop` cannot be standardized", "017080 Gottolengo", "1e308"],
-    );
+    sb.fails(&["features", "--area", &path], &["area.geojson", "feature `log_pop` cannot be standardized", "017080 Gottolengo", "1e308"]);
 }
 
 #[test]
@@ -429,10 +393,6 @@ fn istat_property_names_get_a_rename_hint() {
     graph_fails(
         &sb,
         &path,
-        &[
-            "feature 1: no id",
-            "the feature has `PRO_COM_T`: rename it `istat`",
-            "the feature has `COMUNE`: rename it `name`",
-        ],
+        &["feature 1: no id", "the feature has `PRO_COM_T`: rename it `istat`", "the feature has `COMUNE`: rename it `name`"],
     );
 }

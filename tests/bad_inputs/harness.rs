@@ -23,11 +23,7 @@ fn previous_output() -> &'static Path {
             .current_dir(dir.path())
             .output()
             .expect("binary runs");
-        assert!(
-            out.status.success(),
-            "the previous output could not be made: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "the previous output could not be made: {}", String::from_utf8_lossy(&out.stderr));
         dir
     })
     .path()
@@ -107,11 +103,7 @@ impl Sandbox {
 
     /// Runs `pianura args…` in the sandbox.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_pianura"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("binary runs")
+        Command::new(env!("CARGO_BIN_EXE_pianura")).args(args).current_dir(self.dir.path()).output().expect("binary runs")
     }
 
     /// Runs a command that must fail: exit code 2, no panic, every `culprit` in the message
@@ -143,15 +135,10 @@ impl Sandbox {
 }
 
 /// Asserts two snapshots are equal, naming what changed.
-pub fn assert_unchanged(
-    before: &BTreeMap<PathBuf, Option<Vec<u8>>>,
-    after: &BTreeMap<PathBuf, Option<Vec<u8>>>,
-    args: &[&str],
-) {
+pub fn assert_unchanged(before: &BTreeMap<PathBuf, Option<Vec<u8>>>, after: &BTreeMap<PathBuf, Option<Vec<u8>>>, args: &[&str]) {
     let gone: Vec<_> = before.keys().filter(|k| !after.contains_key(*k)).collect();
     let new: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
-    let changed: Vec<_> =
-        before.iter().filter(|(k, v)| after.get(*k).is_some_and(|w| w != *v)).map(|(k, _)| k).collect();
+    let changed: Vec<_> = before.iter().filter(|(k, v)| after.get(*k).is_some_and(|w| w != *v)).map(|(k, _)| k).collect();
     assert!(
         gone.is_empty() && new.is_empty() && changed.is_empty(),
         "pianura {args:?} changed the sandbox: removed {gone:?}, added {new:?}, changed {changed:?}"

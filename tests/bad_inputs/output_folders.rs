@@ -8,10 +8,7 @@ use crate::harness::*;
 
 /// A three-unit CSV area in `area/` (with population).
 fn csv_area(sb: &Sandbox) -> String {
-    sb.write(
-        "area/units.csv",
-        "istat,name,pop,x\n017103,Manerbio,13000,1\n017089,Offlaga,4000,2\n017137,San Gervasio Bresciano,2500,3\n",
-    );
+    sb.write("area/units.csv", "istat,name,pop,x\n017103,Manerbio,13000,1\n017089,Offlaga,4000,2\n017137,San Gervasio Bresciano,2500,3\n");
     sb.write("area/edges.csv", "a,b\n017103,017089\n017089,017137\n");
     "area".into()
 }
@@ -41,20 +38,14 @@ fn an_output_inside_the_input_folder_is_refused() {
 fn an_output_holding_the_input_is_refused() {
     let sb = Sandbox::new();
     sb.fixture("bassa_bresciana/area.geojson", "work/area.geojson");
-    sb.fails(
-        &["ensemble", "--k", "3", "--area", "work/area.geojson", "--out", "work"],
-        &["work", "contains the input"],
-    );
+    sb.fails(&["ensemble", "--k", "3", "--area", "work/area.geojson", "--out", "work"], &["work", "contains the input"]);
 }
 
 #[test]
 fn an_output_holding_the_scenarios_is_refused() {
     let sb = Sandbox::new();
     sb.fixture("scenarios/bassa.toml", "cfg/bassa.toml");
-    sb.fails(
-        &["compare", "--scenarios", "cfg/bassa.toml", "--out", "cfg"],
-        &["cfg", "contains the input cfg/bassa.toml"],
-    );
+    sb.fails(&["compare", "--scenarios", "cfg/bassa.toml", "--out", "cfg"], &["cfg", "contains the input cfg/bassa.toml"]);
 }
 
 #[test]
@@ -75,17 +66,13 @@ fn an_output_holding_the_spec_is_refused() {
 fn an_output_holding_an_extra_features_csv_is_refused() {
     let sb = Sandbox::new();
     sb.write("extra/income.csv", "istat,income\n");
-    sb.fails(
-        &["plan", "--features-csv", "extra/income.csv", "--out", "extra"],
-        &["contains the input extra/income.csv"],
-    );
+    sb.fails(&["plan", "--features-csv", "extra/income.csv", "--out", "extra"], &["contains the input extra/income.csv"]);
 }
 
 #[test]
 fn an_existing_file_as_the_output_folder_is_refused_before_any_work() {
     // The area does not exist: the output is checked first, so its error is the one shown.
-    let e = Sandbox::new()
-        .fails(&["plan", "--area", "missing.geojson", "--out", "notes.txt"], &["notes.txt", "is a file, not a folder"]);
+    let e = Sandbox::new().fails(&["plan", "--area", "missing.geojson", "--out", "notes.txt"], &["notes.txt", "is a file, not a folder"]);
     assert!(!e.contains("missing.geojson"), "{e}");
 }
 
@@ -136,13 +123,9 @@ fn a_failing_run_leaves_the_previous_output_as_it_was() {
 #[test]
 fn a_strict_plan_that_must_relax_fails_and_leaves_the_previous_output() {
     let sb = Sandbox::new();
-    let spec = include_str!("../../specs/default.toml")
-        .replace("zones = { k = 3, min_pop = 50000 }", "zones = { k = 3, min_pop = 90000 }");
+    let spec = include_str!("../../specs/default.toml").replace("zones = { k = 3, min_pop = 50000 }", "zones = { k = 3, min_pop = 90000 }");
     sb.write("strict.toml", spec);
-    sb.fails(
-        &["plan", "--spec", "strict.toml", "--strict", "--quiet", "--out", "prev"],
-        &["zones.min_pop cannot be met", "strict"],
-    );
+    sb.fails(&["plan", "--spec", "strict.toml", "--strict", "--quiet", "--out", "prev"], &["zones.min_pop cannot be met", "strict"]);
 }
 
 #[test]
@@ -166,16 +149,13 @@ fn edges_out_inside_the_input_folder_is_refused() {
 fn its_own_folder_is_replaced_and_marked() {
     let sb = Sandbox::new();
     let (_, stderr) = sb.warns(&["ensemble", "--k", "3", "--samples", "30", "--burn-in", "5", "--out", "prev"], &[]);
-    let marker: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(sb.root().join("prev/.pianura")).unwrap()).unwrap();
+    let marker: serde_json::Value = serde_json::from_slice(&std::fs::read(sb.root().join("prev/.pianura")).unwrap()).unwrap();
     assert_eq!(marker["command"], "ensemble", "{stderr}");
     assert_eq!(marker["files"], serde_json::json!(["ensemble.html", "ensemble.json"]));
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(sb.root().join("prev/ensemble.json")).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(sb.root().join("prev/ensemble.json")).unwrap()).unwrap();
     assert_eq!(json["summary"]["samples"], 30, "the new output replaced the old one");
     // Only the output and the user's files are in the sandbox: no staging folder left.
-    let mut names: Vec<String> =
-        std::fs::read_dir(sb.root()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(sb.root()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
     assert_eq!(names, ["budget.xlsx", "notes.txt", "prev"]);
 }

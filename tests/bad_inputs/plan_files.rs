@@ -22,10 +22,7 @@ fn plan(zone: impl Fn(&str) -> Option<String>) -> String {
 fn fails(bytes: impl AsRef<[u8]>, culprits: &[&str]) -> String {
     let sb = Sandbox::new();
     let p = sb.write("plan.json", bytes);
-    sb.fails(
-        &["ensemble", "--k", "3", "--samples", "10", "--plan", &p, "--out", "prev"],
-        &[&["plan.json"], culprits].concat(),
-    )
+    sb.fails(&["ensemble", "--k", "3", "--samples", "10", "--plan", &p, "--out", "prev"], &[&["plan.json"], culprits].concat())
 }
 
 /// Every municipality in zone `z` (JSON text).
@@ -43,18 +40,12 @@ fn bare_nan() {
 
 #[test]
 fn bare_infinity() {
-    fails(
-        plan(|c| Some(if c == "017122" { "-Infinity".into() } else { "1".into() })),
-        &["not JSON", "Infinity", "\"017122\""],
-    );
+    fails(plan(|c| Some(if c == "017122" { "-Infinity".into() } else { "1".into() })), &["not JSON", "Infinity", "\"017122\""]);
 }
 
 #[test]
 fn number_out_of_range() {
-    fails(
-        plan(|c| Some(if c == "017122" { "1e999".into() } else { "1".into() })),
-        &["not JSON", "out of range", "\"017122\": 1e999"],
-    );
+    fails(plan(|c| Some(if c == "017122" { "1e999".into() } else { "1".into() })), &["not JSON", "out of range", "\"017122\": 1e999"]);
 }
 
 #[test]
@@ -87,10 +78,7 @@ fn labels_not_numbers() {
 
 #[test]
 fn label_null() {
-    fails(
-        plan(|c| Some(if c == "017103" { "null".into() } else { "1".into() })),
-        &["017103: zone number must be a number, found null"],
-    );
+    fails(plan(|c| Some(if c == "017103" { "null".into() } else { "1".into() })), &["017103: zone number must be a number, found null"]);
 }
 
 #[test]
@@ -100,10 +88,7 @@ fn negative_zone_number() {
 
 #[test]
 fn fractional_zone_number() {
-    fails(
-        plan(|c| Some(if c == "017103" { "1.5".into() } else { "1".into() })),
-        &["017103: fractional zone number 1.5"],
-    );
+    fails(plan(|c| Some(if c == "017103" { "1.5".into() } else { "1".into() })), &["017103: fractional zone number 1.5"]);
 }
 
 #[test]
@@ -133,10 +118,7 @@ fn code_not_in_the_area() {
 
 #[test]
 fn missing_codes() {
-    fails(
-        plan(|c| (c != "017103" && c != "017122").then(|| "1".into())),
-        &["017103 Manerbio has no zone", "017122 Offlaga has no zone"],
-    );
+    fails(plan(|c| (c != "017103" && c != "017122").then(|| "1".into())), &["017103 Manerbio has no zone", "017122 Offlaga has no zone"]);
 }
 
 #[test]

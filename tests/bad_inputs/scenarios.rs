@@ -69,18 +69,12 @@ fn all_zero_weights_on_every_feature() {
 
 #[test]
 fn feature_listed_twice() {
-    fails(
-        &second("k = 3\nfeatures = [\"growth\", \"log_pop\", \"growth\"]"),
-        &["scenario `bad` (#2)", "`features[2]`", "twice"],
-    );
+    fails(&second("k = 3\nfeatures = [\"growth\", \"log_pop\", \"growth\"]"), &["scenario `bad` (#2)", "`features[2]`", "twice"]);
 }
 
 #[test]
 fn weight_of_1e308() {
-    fails(
-        &second("k = 3\nweights = { log_density = 1e308 }"),
-        &["scenario `bad` (#2)", "`weights.log_density`", "1e308"],
-    );
+    fails(&second("k = 3\nweights = { log_density = 1e308 }"), &["scenario `bad` (#2)", "`weights.log_density`", "1e308"]);
 }
 
 #[test]
@@ -133,10 +127,7 @@ fn k_missing() {
 
 #[test]
 fn min_pop_above_max_pop() {
-    fails(
-        &second("k = 3\nmin_pop = 50000.0\nmax_pop = 40000.0"),
-        &["scenario `bad` (#2)", "`min_pop`", "50000", "40000"],
-    );
+    fails(&second("k = 3\nmin_pop = 50000.0\nmax_pop = 40000.0"), &["scenario `bad` (#2)", "`min_pop`", "50000", "40000"]);
 }
 
 #[test]
@@ -156,10 +147,7 @@ fn max_units_too_few_for_the_area() {
 
 #[test]
 fn min_units_above_max_units() {
-    fails(
-        &second("k = 3\nmin_units = 9\nmax_units = 3"),
-        &["scenario `bad` (#2)", "`min_units`", "9 exceeds max_units 3"],
-    );
+    fails(&second("k = 3\nmin_units = 9\nmax_units = 3"), &["scenario `bad` (#2)", "`min_units`", "9 exceeds max_units 3"]);
 }
 
 #[test]
@@ -184,6 +172,12 @@ fn unknown_key() {
 fn every_problem_is_listed() {
     fails(
         "[[scenario]]\nname = \"a\"\nk = 0\ntime_limit = -1.0\n\n[[scenario]]\nname = \"a\"\nk = 3\nweights = { growth = nan }\n",
-        &["scen.toml: 4 problems", "scenario `a` (#1): `k`", "scenario `a` (#1): `time_limit`", "scenario `a` (#2): `name`", "scenario `a` (#2): `weights.growth`"],
+        &[
+            "scen.toml: 4 problems",
+            "scenario `a` (#1): `k`",
+            "scenario `a` (#1): `time_limit`",
+            "scenario `a` (#2): `name`",
+            "scenario `a` (#2): `weights.growth`",
+        ],
     );
 }

@@ -31,21 +31,14 @@ fn ict(together: &str, apart: &str) -> String {
 
 #[test]
 fn k_as_a_word_says_what_k_may_be() {
-    let e = fails(
-        UT_ZONES,
-        "zones = { k = \"four\", min_pop = 30000 }",
-        &["[functions.ufficio_tecnico]", "a whole number ≥ 1", "[lo, hi]"],
-    );
+    let e =
+        fails(UT_ZONES, "zones = { k = \"four\", min_pop = 30000 }", &["[functions.ufficio_tecnico]", "a whole number ≥ 1", "[lo, hi]"]);
     assert!(!e.contains("untagged"), "{e}");
 }
 
 #[test]
 fn k_negative_says_what_k_may_be() {
-    fails(
-        UT_ZONES,
-        "zones = { k = -3, min_pop = 30000 }",
-        &["[functions.ufficio_tecnico]", "-3", "a whole number ≥ 1"],
-    );
+    fails(UT_ZONES, "zones = { k = -3, min_pop = 30000 }", &["[functions.ufficio_tecnico]", "-3", "a whole number ≥ 1"]);
 }
 
 #[test]
@@ -70,11 +63,7 @@ fn k_range_inverted() {
 
 #[test]
 fn k_above_the_municipalities() {
-    fails(
-        UT_ZONES,
-        "zones = { k = 43, min_pop = 30000 }",
-        &["functions.ufficio_tecnico.zones.k", "43", "42 municipalities"],
-    );
+    fails(UT_ZONES, "zones = { k = 43, min_pop = 30000 }", &["functions.ufficio_tecnico.zones.k", "43", "42 municipalities"]);
 }
 
 #[test]
@@ -204,11 +193,7 @@ fn keep_together_unknown_code() {
 
 #[test]
 fn keep_apart_same_municipality() {
-    fails(
-        ICT_TOGETHER,
-        &ict("[]", "[[\"017103\", \"17103\"]]"),
-        &["functions.ict.keep_apart[0]", "017103 Manerbio", "itself"],
-    );
+    fails(ICT_TOGETHER, &ict("[]", "[[\"017103\", \"17103\"]]"), &["functions.ict.keep_apart[0]", "017103 Manerbio", "itself"]);
 }
 
 #[test]
@@ -296,11 +281,7 @@ fn solver_unknown_key() {
 
 #[test]
 fn zone_min_pop_above_max_pop() {
-    fails(
-        UT_ZONES,
-        "zones = { k = 4, min_pop = 30000, max_pop = 20000 }",
-        &["functions.ufficio_tecnico.zones.min_pop", "30000", "20000"],
-    );
+    fails(UT_ZONES, "zones = { k = 4, min_pop = 30000, max_pop = 20000 }", &["functions.ufficio_tecnico.zones.min_pop", "30000", "20000"]);
 }
 
 #[test]
@@ -310,11 +291,7 @@ fn group_min_pop_nan() {
 
 #[test]
 fn group_max_km_nan() {
-    fails(
-        "max_km = 15.0, compactness = 0.05 }",
-        "max_km = nan, compactness = 0.05 }",
-        &["functions.ufficio_tecnico.groups.max_km", "NaN"],
-    );
+    fails("max_km = 15.0, compactness = 0.05 }", "max_km = nan, compactness = 0.05 }", &["functions.ufficio_tecnico.groups.max_km", "NaN"]);
 }
 
 #[test]

@@ -37,11 +37,7 @@ pub fn python_edges(rel: &str) -> Vec<(String, String, f64)> {
 
 /// A unit square of `side` degrees at (`x`, `y`) as a GeoJSON Polygon geometry.
 pub fn square(x: f64, y: f64, side: f64) -> String {
-    format!(
-        r#"{{"type":"Polygon","coordinates":[[[{x},{y}],[{x2},{y}],[{x2},{y2}],[{x},{y2}],[{x},{y}]]]}}"#,
-        x2 = x + side,
-        y2 = y + side
-    )
+    format!(r#"{{"type":"Polygon","coordinates":[[[{x},{y}],[{x2},{y}],[{x2},{y2}],[{x},{y2}],[{x},{y}]]]}}"#, x2 = x + side, y2 = y + side)
 }
 
 /// A feature with the given properties (JSON object body) and geometry (JSON or `null`).
@@ -123,10 +119,7 @@ pub fn grid(rows: usize, cols: usize) -> pianura::solve::Instance {
 
 /// Every partition of the instance into `k` contiguous zones meeting `cons` (brute force over
 /// canonical labelings: unit 0 in zone 0, each new zone opened by its lowest unit).
-pub fn all_partitions(
-    inst: &pianura::solve::Instance,
-    cons: &pianura::solve::Constraints,
-) -> Vec<pianura::partition::Partition> {
+pub fn all_partitions(inst: &pianura::solve::Instance, cons: &pianura::solve::Constraints) -> Vec<pianura::partition::Partition> {
     let n = inst.n();
     let k = cons.k;
     let mut out = Vec::new();
@@ -195,7 +188,6 @@ pub fn meets(inst: &pianura::solve::Instance, cons: &pianura::solve::Constraints
     }
     let together = cons.must_link.iter().all(|g| g.iter().all(|&u| labels[u] == labels[g[0]]));
     let apart = cons.cannot_link.iter().all(|&(a, b)| labels[a] != labels[b]);
-    let centres =
-        cons.centres.iter().enumerate().all(|(i, &a)| cons.centres[i + 1..].iter().all(|&b| labels[a] != labels[b]));
+    let centres = cons.centres.iter().enumerate().all(|(i, &a)| cons.centres[i + 1..].iter().all(|&b| labels[a] != labels[b]));
     together && apart && centres
 }

@@ -24,9 +24,9 @@ use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
 
 use crate::objective::Medoid;
 use crate::partition::Partition;
-use crate::status::SolverKind;
 use crate::solve::heuristic::{self, zone_centres};
 use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
+use crate::status::SolverKind;
 
 /// Numerical tolerance on LP values.
 const EPS: f64 = 1e-6;
@@ -214,8 +214,7 @@ fn build(inst: &Instance, cons: &Constraints, allowed: &[Vec<bool>]) -> Result<(
             }
         }
     }
-    let mut model =
-        pb.try_optimise(Sense::Minimise).map_err(|e| SolveError::Solver(format!("building the model: {e:?}")))?;
+    let mut model = pb.try_optimise(Sense::Minimise).map_err(|e| SolveError::Solver(format!("building the model: {e:?}")))?;
     model.make_quiet();
     model.set_option("presolve", "off");
     model.set_option("solver", "simplex");
@@ -239,12 +238,7 @@ fn solve_lp(model: Model, seconds: f64) -> Result<(Model, Lp), SolveError> {
     let status = solved.status();
     let lp = if status == HighsModelStatus::Optimal {
         let sol = solved.get_solution();
-        Lp {
-            status,
-            objective: solved.objective_value(),
-            values: sol.columns().to_vec(),
-            reduced: sol.dual_columns().to_vec(),
-        }
+        Lp { status, objective: solved.objective_value(), values: sol.columns().to_vec(), reduced: sol.dual_columns().to_vec() }
     } else {
         Lp { status, objective: f64::INFINITY, values: Vec::new(), reduced: Vec::new() }
     };
@@ -359,8 +353,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
     let (mut model, cols) = build(inst, cons, &allowed)?;
     let m = cols.pairs.len();
     let mut global_hi = vec![1.0; m];
-    let global_lo: Vec<f64> =
-        cols.pairs.iter().map(|&(i, j, _)| if i == j && cons.centres.contains(&j) { 1.0 } else { 0.0 }).collect();
+    let global_lo: Vec<f64> = cols.pairs.iter().map(|&(i, j, _)| if i == j && cons.centres.contains(&j) { 1.0 } else { 0.0 }).collect();
     let mut seen = HashSet::new();
     let mut open = vec![Node { bound: f64::NEG_INFINITY, fixes: Vec::new() }];
     let mut applied: Vec<usize> = Vec::new();
@@ -425,8 +418,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
                 root_bound = result.objective;
                 // Reduced-cost fixing: no partition better than the incumbent uses these pairs.
                 for c in 0..m {
-                    if global_hi[c] > 0.0 && global_lo[c] == 0.0 && result.objective + result.reduced[c] > ub + tol(ub)
-                    {
+                    if global_hi[c] > 0.0 && global_lo[c] == 0.0 && result.objective + result.reduced[c] > ub + tol(ub) {
                         global_hi[c] = 0.0;
                         model.change_column_bounds(cols.pairs[c].2, 0.0..=0.0);
                     }
@@ -444,8 +436,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
             history.push(result.objective);
             let window = if nodes == 1 { 5 } else { 1 };
             let stalled = history.len() > window
-                && history[history.len() - 1] - history[history.len() - 1 - window]
-                    < 1e-4 * result.objective.abs().max(1.0);
+                && history[history.len() - 1] - history[history.len() - 1 - window] < 1e-4 * result.objective.abs().max(1.0);
             // An integral solution with a violated cut is a disconnected partition: never stop
             // on it, or it would be taken for a feasible one.
             let integral = result.values.iter().all(|v| v.min(1.0 - v) <= EPS);
@@ -473,10 +464,8 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
             let v = lp.values[c];
             v.min(1.0 - v)
         };
-        let centre = (0..m)
-            .filter(|&c| cols.pairs[c].0 == cols.pairs[c].1)
-            .filter(|&c| frac(c) > EPS)
-            .max_by(|&a, &b| frac(a).total_cmp(&frac(b)));
+        let centre =
+            (0..m).filter(|&c| cols.pairs[c].0 == cols.pairs[c].1).filter(|&c| frac(c) > EPS).max_by(|&a, &b| frac(a).total_cmp(&frac(b)));
         let pick = centre.or_else(|| (0..m).filter(|&c| frac(c) > EPS).max_by(|&a, &b| frac(a).total_cmp(&frac(b))));
         match pick {
             None => {
@@ -527,17 +516,16 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -
                 params.node_limit.unwrap_or(0)
             ))
         } else {
-            SolveError::Infeasible(format!("HiGHS proves that no {} contiguous zones meet the population, size, keep-together and keep-apart constraints", cons.k))
+            SolveError::Infeasible(format!(
+                "HiGHS proves that no {} contiguous zones meet the population, size, keep-together and keep-apart constraints",
+                cons.k
+            ))
         });
     };
     let open_bound = open.iter().map(|nd| nd.bound).fold(f64::INFINITY, f64::min);
     let optimal = !timed_out && !node_limited && open.iter().all(|nd| nd.bound >= ub - tol(ub));
     let bound = if optimal { objective } else { open_bound.max(root_bound).min(objective) };
-    log::debug!(
-        "{nodes} nodes, root bound {root_bound:.4}, {} cuts, {:.2} s",
-        seen.len(),
-        clock.elapsed().as_secs_f64()
-    );
+    log::debug!("{nodes} nodes, root bound {root_bound:.4}, {} cuts, {:.2} s", seen.len(), clock.elapsed().as_secs_f64());
     // Stopped before the root LP was solved: no bound, hence no gap, to report.
     let bound = bound.is_finite().then_some(bound);
     let gap = bound.map(|b| if objective.abs() > 0.0 { ((objective - b) / objective.abs()).max(0.0) } else { 0.0 });

@@ -16,8 +16,8 @@ use good_lp::{constraint, default_solver, variable, Expression, ProblemVariables
 use highs::HighsModelStatus;
 
 use crate::partition::Partition;
-use crate::status::SolverKind;
 use crate::solve::{heuristic, Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, Status};
+use crate::status::SolverKind;
 
 mod medoid;
 
@@ -33,8 +33,7 @@ pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Resul
         ObjectiveKind::Medoid => medoid::solve(inst, cons, params),
         ObjectiveKind::Pairwise => pairwise(inst, cons, params),
         ObjectiveKind::Ssd => Err(SolveError::Param(
-            "the exact solver handles the medoid and pairwise objectives; SSD is not linear (use --method heuristic)"
-                .into(),
+            "the exact solver handles the medoid and pairwise objectives; SSD is not linear (use --method heuristic)".into(),
         )),
     }
 }
@@ -81,8 +80,7 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
     let k = cons.k;
     let hp = SolveParams { objective: ObjectiveKind::Pairwise, ..params.clone() };
     let warm = heuristic::solve(inst, cons, &hp).ok();
-    let d =
-        |i: usize, j: usize| -> f64 { inst.x.row(i).iter().zip(inst.x.row(j)).map(|(a, b)| (a - b) * (a - b)).sum() };
+    let d = |i: usize, j: usize| -> f64 { inst.x.row(i).iter().zip(inst.x.row(j)).map(|(a, b)| (a - b) * (a - b)).sum() };
     let mut vars = ProblemVariables::new();
     // Column index of every variable, in the order added (HiGHS's column order).
     let mut cols = 0usize;
@@ -132,10 +130,8 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
         }
         for v in 0..n {
             let Some(xv) = x_var[v][z] else { continue };
-            let inflow: Expression =
-                edges.iter().enumerate().filter(|(_, e)| e.1 == v).map(|(i, _)| Expression::from(flow[z][i].0)).sum();
-            let outflow: Expression =
-                edges.iter().enumerate().filter(|(_, e)| e.0 == v).map(|(i, _)| Expression::from(flow[z][i].0)).sum();
+            let inflow: Expression = edges.iter().enumerate().filter(|(_, e)| e.1 == v).map(|(i, _)| Expression::from(flow[z][i].0)).sum();
+            let outflow: Expression = edges.iter().enumerate().filter(|(_, e)| e.0 == v).map(|(i, _)| Expression::from(flow[z][i].0)).sum();
             let rv = r_var[v][z].expect("root variable exists with x");
             model.add_constraint(constraint!(inflow - outflow >= xv - (n as f64) * rv));
         }
@@ -240,8 +236,7 @@ fn pairwise(inst: &Instance, cons: &Constraints, params: &SolveParams) -> Result
         })?;
         (w.partition, w.objective)
     } else {
-        let labels: Vec<usize> =
-            (0..n).map(|i| (0..k).find(|&z| x[i][z].is_some_and(|(_, c)| run.values[c] > 0.5)).unwrap_or(0)).collect();
+        let labels: Vec<usize> = (0..n).map(|i| (0..k).find(|&z| x[i][z].is_some_and(|(_, c)| run.values[c] > 0.5)).unwrap_or(0)).collect();
         let p = Partition::from_labels(&labels);
         let value = inst.objective(ObjectiveKind::Pairwise).evaluate(&p);
         match warm {

@@ -67,8 +67,8 @@ fn merge_cost(ctx: &Ctx, x: &Cluster, y: &Cluster) -> f64 {
     merged.sumsq += y.zone.sumsq;
     merged.count += y.zone.count;
     merged.pop += y.zone.pop;
-    merged.apart += y.zone.apart
-        + x.atoms.iter().map(|&a| ctx.atoms.apart[a].iter().filter(|b| y.atoms.contains(b)).count()).sum::<usize>();
+    merged.apart +=
+        y.zone.apart + x.atoms.iter().map(|&a| ctx.atoms.apart[a].iter().filter(|b| y.atoms.contains(b)).count()).sum::<usize>();
     // Only upper bounds and keep-apart pairs: lower bounds are what merging works towards.
     let over = |z: &Zone| {
         let c = ctx.cons;
@@ -85,21 +85,10 @@ pub(crate) fn ward(ctx: &Ctx, k: usize, noise: f64, rng: &mut Xoshiro256PlusPlus
     let atoms = &ctx.atoms;
     let m = atoms.len();
     let mut clusters: Vec<Option<Cluster>> = (0..m)
-        .map(|a| {
-            Some(Cluster {
-                zone: ctx.zone_of_atoms(&[a]),
-                atoms: vec![a],
-                adj: atoms.adj[a].iter().copied().collect(),
-                version: 0,
-            })
-        })
+        .map(|a| Some(Cluster { zone: ctx.zone_of_atoms(&[a]), atoms: vec![a], adj: atoms.adj[a].iter().copied().collect(), version: 0 }))
         .collect();
     let mut heap = BinaryHeap::new();
-    let push = |heap: &mut BinaryHeap<Candidate>,
-                clusters: &[Option<Cluster>],
-                a: usize,
-                b: usize,
-                rng: &mut Xoshiro256PlusPlus| {
+    let push = |heap: &mut BinaryHeap<Candidate>, clusters: &[Option<Cluster>], a: usize, b: usize, rng: &mut Xoshiro256PlusPlus| {
         let (x, y) = (clusters[a].as_ref().unwrap(), clusters[b].as_ref().unwrap());
         let mut cost = merge_cost(ctx, x, y);
         if noise > 0.0 {
@@ -117,8 +106,7 @@ pub(crate) fn ward(ctx: &Ctx, k: usize, noise: f64, rng: &mut Xoshiro256PlusPlus
     let mut alive = m;
     while alive > k {
         let Some(c) = heap.pop() else { break };
-        let fresh =
-            matches!((&clusters[c.a], &clusters[c.b]), (Some(x), Some(y)) if x.version == c.va && y.version == c.vb);
+        let fresh = matches!((&clusters[c.a], &clusters[c.b]), (Some(x), Some(y)) if x.version == c.va && y.version == c.vb);
         if !fresh {
             continue;
         }
@@ -181,10 +169,7 @@ pub(crate) fn spanning_forest(ctx: &Ctx, atoms: &[usize], jitter: Option<&mut Xo
         }
         done[root] = true;
         let mut heap = BinaryHeap::new();
-        let push_edges = |heap: &mut BinaryHeap<Candidate>,
-                          u: usize,
-                          done: &[bool],
-                          jitter: &mut Option<&mut Xoshiro256PlusPlus>| {
+        let push_edges = |heap: &mut BinaryHeap<Candidate>, u: usize, done: &[bool], jitter: &mut Option<&mut Xoshiro256PlusPlus>| {
             for &v in &ctx.atoms.adj[u] {
                 if inside[v] && !done[v] {
                     let mut cost = atom_distance(ctx, u, v);

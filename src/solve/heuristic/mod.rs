@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::objective::Medoid;
 use crate::partition::Partition;
-use crate::solve::{SolverKind, Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams};
+use crate::solve::{Constraints, Instance, ObjectiveKind, Outcome, SolveError, SolveParams, SolverKind};
 
 use construct::{skater, spanning_forest, ward};
 use state::{Ctx, State, Zone};
@@ -156,11 +156,8 @@ fn anneal(ctx: &Ctx, state: &mut State, rng: &mut Xoshiro256PlusPlus, sweeps: us
     let m = ctx.atoms.len();
     // Starting temperature: the median uphill step among sampled moves, so that about half
     // of them are accepted at first.
-    let mut ups: Vec<f64> = (0..200)
-        .filter_map(|_| random_move(ctx, state, rng))
-        .map(|(a, to)| state.eval(ctx, a, to).delta)
-        .filter(|d| *d > 0.0)
-        .collect();
+    let mut ups: Vec<f64> =
+        (0..200).filter_map(|_| random_move(ctx, state, rng)).map(|(a, to)| state.eval(ctx, a, to).delta).filter(|d| *d > 0.0).collect();
     if ups.is_empty() {
         return;
     }
@@ -197,8 +194,7 @@ fn descend(ctx: &Ctx, state: &mut State) {
             if zones.is_empty() || !state.part.can_leave(&ctx.atoms.adj, a) {
                 continue;
             }
-            let best =
-                zones.into_iter().map(|to| (to, state.eval(ctx, a, to))).min_by(|x, y| x.1.delta.total_cmp(&y.1.delta));
+            let best = zones.into_iter().map(|to| (to, state.eval(ctx, a, to))).min_by(|x, y| x.1.delta.total_cmp(&y.1.delta));
             if let Some((to, e)) = best {
                 if e.delta < -1e-10 {
                     state.apply(a, to, e);
@@ -235,8 +231,7 @@ fn merge_split(ctx: &Ctx, state: &mut State, rng: &mut Xoshiro256PlusPlus) -> bo
             continue; // O(r³) cut scoring: left to single moves on large zones
         }
         region.sort_unstable();
-        let still_adjacent =
-            state.part.members(za).iter().any(|&a| adj[a].iter().any(|&b| state.part.zone_of(b) == zb));
+        let still_adjacent = state.part.members(za).iter().any(|&a| adj[a].iter().any(|&b| state.part.zone_of(b) == zb));
         if !still_adjacent {
             continue;
         }

@@ -78,9 +78,7 @@ impl<'a> Ctx<'a> {
         for &a in members {
             z.add(&self.atoms, a, 1.0);
         }
-        z.apart =
-            members.iter().map(|&a| self.atoms.apart[a].iter().filter(|b| members.contains(b)).count()).sum::<usize>()
-                / 2;
+        z.apart = members.iter().map(|&a| self.atoms.apart[a].iter().filter(|b| members.contains(b)).count()).sum::<usize>() / 2;
         z
     }
 
