@@ -10,6 +10,11 @@ use crate::partition::{Adjacency, Partition};
 const EARTH_KM: f64 = 6371.0088;
 
 /// Great-circle distance in km between two (lon, lat) points in degrees (haversine).
+///
+/// Kept by hand rather than `geo`'s `Haversine.distance`: geo uses the same radius
+/// (6 371 008.8 m) but differences the degrees before converting and scales in metres, so its
+/// results differ from these in the last bits for about 97 % of pairs in the area, and
+/// `diameter_km` in `plan.json` (and the distance caps it is compared with) would change.
 pub fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (la1, la2) = (a.1.to_radians(), b.1.to_radians());
     let dlat = la2 - la1;
@@ -135,67 +140,6 @@ pub fn moved_units(a: &[usize], b: &[usize]) -> usize {
     a.iter().zip(b).filter(|(&x, &y)| m[x] != Some(y)).count()
 }
 
-/// Minimum-cost perfect assignment on an `m × m` matrix (Hungarian method, O(m³));
-/// returns the column of each row. The former hand-written matcher, kept for the comparison
-/// test with `kuhn_munkres` only.
-#[cfg(test)]
-fn hungarian(m: usize, cost: impl Fn(usize, usize) -> f64) -> Vec<usize> {
-    let inf = f64::INFINITY;
-    let (mut u, mut v) = (vec![0.0; m + 1], vec![0.0; m + 1]);
-    let (mut p, mut way) = (vec![0usize; m + 1], vec![0usize; m + 1]);
-    for i in 1..=m {
-        p[0] = i;
-        let mut j0 = 0;
-        let mut minv = vec![inf; m + 1];
-        let mut used = vec![false; m + 1];
-        loop {
-            used[j0] = true;
-            let i0 = p[j0];
-            let (mut delta, mut j1) = (inf, 0);
-            for j in 1..=m {
-                if !used[j] {
-                    let cur = cost(i0 - 1, j - 1) - u[i0] - v[j];
-                    if cur < minv[j] {
-                        minv[j] = cur;
-                        way[j] = j0;
-                    }
-                    if minv[j] < delta {
-                        delta = minv[j];
-                        j1 = j;
-                    }
-                }
-            }
-            for j in 0..=m {
-                if used[j] {
-                    u[p[j]] += delta;
-                    v[j] -= delta;
-                } else {
-                    minv[j] -= delta;
-                }
-            }
-            j0 = j1;
-            if p[j0] == 0 {
-                break;
-            }
-        }
-        loop {
-            let j1 = way[j0];
-            p[j0] = p[j1];
-            j0 = j1;
-            if j0 == 0 {
-                break;
-            }
-        }
-    }
-    let mut row_to_col = vec![0; m];
-    for j in 1..=m {
-        if p[j] > 0 {
-            row_to_col[p[j] - 1] = j - 1;
-        }
-    }
-    row_to_col
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,8 +214,10 @@ mod tests {
         l
     }
 
+    /// Checked against the former hand-written Hungarian matcher on the same 600 labelings
+    /// (same optimum every time) before that was removed; brute force remains the reference.
     #[test]
-    fn kuhn_munkres_matches_the_former_hungarian_and_brute_force() {
+    fn kuhn_munkres_finds_the_brute_force_optimum() {
         use rand::SeedableRng;
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
         for round in 0..600 {
@@ -279,14 +225,8 @@ mod tests {
             let (ka, kb) = (rng.gen_range(1..=n.min(7)), rng.gen_range(1..=n.min(7)));
             let (a, b) = (random_labels(&mut rng, n, ka), random_labels(&mut rng, n, kb));
             let new = match_zones(&a, &b);
-            // The former matcher, as match_zones called it.
-            let t = contingency(&a, &b);
-            let (ta, tb) = (t.len(), t[0].len());
-            let old_assign = hungarian(ta.max(tb), |i, j| if i < ta && j < tb { -(t[i][j] as f64) } else { 0.0 });
-            let old: Vec<Option<usize>> = (0..ta).map(|i| Some(old_assign[i]).filter(|&j| j < tb)).collect();
-            let (vn, vo) = (matched_overlap(&a, &b, &new), matched_overlap(&a, &b, &old));
-            assert_eq!(vn, vo, "round {round}: {a:?} {b:?}");
-            assert_eq!(vn, brute_force_overlap(&a, &b), "round {round}");
+            let vn = matched_overlap(&a, &b, &new);
+            assert_eq!(vn, brute_force_overlap(&a, &b), "round {round}: {a:?} {b:?}");
             assert_eq!(moved_units(&a, &b), n - vn);
             // One-to-one: no zone of `b` matched twice.
             let mut seen: Vec<usize> = new.iter().flatten().copied().collect();

@@ -362,7 +362,7 @@ fn comparison(h: &mut String, plan: &Plan) {
     }
     h.push_str(r#"<h3>Who changes partners most</h3><p class="small">Mean Jaccard similarity of each municipality's group-mates between pairs of functions (1 = same partners in every function).</p><table><tr><th>Municipality</th><th class="num">Stability</th></tr>"#);
     for (u, s) in c.stability.iter().take(12) {
-        let _ = write!(h, r#"<tr><td>{} <span class="small">{}</span></td><td class="num">{s:.2}</td></tr>"#, esc(&u.name), u.istat);
+        let _ = write!(h, r#"<tr><td>{} <span class="small">{}</span></td><td class="num">{s:.2}</td></tr>"#, esc(&u.name), esc(&u.istat));
     }
     h.push_str("</table>");
 }
