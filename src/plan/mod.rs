@@ -41,6 +41,9 @@ pub use model::{
 pub use relax::{Relaxation, Tier};
 pub use spec::{Spec, SpecError};
 
+/// One function's plan with its seconds for zones and groups.
+type Solved = (FunctionPlan, (f64, f64));
+
 /// Builds the plan. `progress(function, step)` is called as work advances.
 ///
 /// # Errors
@@ -70,7 +73,7 @@ pub fn build(
     let z = features.select(&spec.area.features)?.standardized();
     // Functions are independent: solved in parallel, collected in spec order, so the plan is
     // the same whatever the thread count.
-    let solved: Vec<Result<(FunctionPlan, (f64, f64)), PlanError>> = spec
+    let solved: Vec<Result<Solved, PlanError>> = spec
         .function_ids()
         .par_iter()
         .map(|&id| {
