@@ -87,7 +87,7 @@ fn main() {
                 match objective { ObjectiveKind::Ssd => "ssd", ObjectiveKind::Pairwise => "pairwise", ObjectiveKind::Medoid => "medoid" },
                 out.objective,
                 r2(ssd, total),
-                disconnected_zones(inst, &out.partition),
+                disconnected_zones(&inst.adj, &out.partition),
                 out.status,
                 out.gap.map_or("–".to_string(), |g| format!("{:.2} %", 100.0 * g)),
                 out.seconds,

@@ -629,7 +629,7 @@ fn run_scenario(
     solves.finished();
     let p = &out.partition;
     let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
-    let pops = metrics::zone_pops(&inst, p);
+    let pops = metrics::zone_pops(&inst.pop, p);
     let cv = metrics::population_cv(&pops);
     let stability = (boot.runs > 0).then(|| stability_with(t, g, raw, s, p, boot, solves)).transpose()?;
     Ok(ScenarioResult {

@@ -177,7 +177,7 @@ fn kmeans_ignores_contiguity_and_says_so() {
     assert_eq!(km.partition.k(), 5);
     // Without contiguity, k-means reaches a lower SSD, with scattered zones.
     assert!(km.objective < heur.objective, "k-means {} vs contiguous {}", km.objective, heur.objective);
-    assert!(pianura::metrics::disconnected_zones(&inst, &km.partition) > 0);
+    assert!(pianura::metrics::disconnected_zones(&inst.adj, &km.partition) > 0);
 }
 
 /// Known optima of the medoid objective on the default area (proved independently with HiGHS

