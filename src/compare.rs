@@ -460,7 +460,14 @@ impl ScenarioFile {
                 let shown: Vec<&str> = no_pop.iter().take(5).map(String::as_str).collect();
                 let more = if no_pop.len() > 5 { format!(" and {} more", no_pop.len() - 5) } else { String::new() };
                 let key = if s.min_pop.is_some() { "min_pop" } else { "max_pop" };
-                bad(key, format!("population bounds need residents, but the area has no population for {} of its {n} municipalities ({}{more})", no_pop.len(), shown.join(", ")));
+                bad(
+                    key,
+                    format!(
+                        "population bounds need residents, but the area has no population for {} of its {n} municipalities ({}{more})",
+                        no_pop.len(),
+                        shown.join(", ")
+                    ),
+                );
                 continue;
             }
             let total: f64 = t.units.iter().filter_map(|u| u.pop).sum();
@@ -515,6 +522,10 @@ fn instance(
     }
     let mut values = z.values().clone();
     if let Some((rng, sd, resample)) = noise {
+        // Hand-written draws, not `rand_distr::{Exp1, StandardNormal}`: rand_distr 0.4 samples
+        // both by the ziggurat method, which gives other numbers (and consumes the RNG
+        // differently) for the same seed, so every bootstrap result would change. Exp(1) here
+        // is the inverse CDF −ln(1 − U); the normal is Box–Muller's cosine branch.
         if resample {
             let draws: Vec<f64> = weights.iter().map(|_| -(1.0 - rng.gen::<f64>()).ln()).collect();
             let mean = draws.iter().sum::<f64>() / draws.len() as f64;
@@ -664,7 +675,7 @@ fn run_scenario(
     solves.finished();
     let p = &out.partition;
     let ssd = inst.objective(ObjectiveKind::Ssd).evaluate(p);
-    let pops = metrics::zone_pops(&inst, p);
+    let pops = crate::summary::zone_pops(&inst.pop, p);
     let cv = metrics::population_cv(&pops);
     let stability = (boot.runs > 0).then(|| stability_with(t, g, raw, s, p, boot, solves)).transpose()?;
     Ok(ScenarioResult {
@@ -874,7 +885,9 @@ mod tests {
 
     #[test]
     fn all_zero_weights_are_rejected_with_or_without_a_feature_list() {
-        let e = parse_err("[[scenario]]\nname = \"z\"\nk = 3\nfeatures = [\"growth\", \"log_pop\"]\nweights = { growth = 0.0, log_pop = 0.0 }\n");
+        let e = parse_err(
+            "[[scenario]]\nname = \"z\"\nk = 3\nfeatures = [\"growth\", \"log_pop\"]\nweights = { growth = 0.0, log_pop = 0.0 }\n",
+        );
         assert!(e.contains("scenario `z` (#1): `weights`: every feature weighs 0"), "{e}");
         let all = "[[scenario]]\nname = \"z\"\nk = 3\nweights = { log_pop = 0.0, log_density = 0.0, share_65plus = 0.0, share_under15 = 0.0, growth = 0.0 }\n";
         assert!(area_err(all).contains("every feature weighs 0"), "{}", area_err(all));

@@ -24,7 +24,12 @@ use serde::Serialize;
 
 use crate::partition::{Adjacency, Partition};
 use crate::progress::{Progress, Silent, Tick};
+use crate::solve::{self, Constraints, Instance, Method, ObjectiveKind, SolveError, SolveParams};
 use crate::territory::Territory;
+
+mod plan_file;
+
+pub use plan_file::{parse_plan_labels, read_plan_labels, PlanFileError};
 
 /// Errors of the ensemble: settings, and a plan that cannot be placed.
 #[derive(Debug, thiserror::Error)]
@@ -288,6 +293,47 @@ pub fn plan_from_labels(
     }
 }
 
+/// Where the chain starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The given plan, which is within the balance bound.
+    Plan,
+    /// The heuristic's best SSD plan under the balance bound.
+    Heuristic,
+}
+
+impl Start {
+    /// `plan` or `heuristic`, as ensemble.json writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Start::Plan => "plan",
+            Start::Heuristic => "heuristic",
+        }
+    }
+}
+
+/// The chain's first plan: `given` when it is balanced (the chain may only visit balanced
+/// plans), else the heuristic's best SSD plan with every zone within [`bounds`]; `k` zones.
+///
+/// # Errors
+/// The [`SolveError`] of the heuristic when no balanced contiguous plan is found.
+pub fn start_plan(
+    inst: &Instance,
+    given: Option<&Partition>,
+    k: usize,
+    balance: f64,
+    seed: u64,
+) -> Result<(Partition, Start), SolveError> {
+    if let Some(p) = given.filter(|p| is_balanced(&inst.pop, p, k, balance)) {
+        return Ok((p.clone(), Start::Plan));
+    }
+    let (lo, hi) = bounds(&inst.pop, k, balance);
+    let cons = Constraints { k, min_pop: Some(lo), max_pop: Some(hi), ..Constraints::default() };
+    let params = SolveParams { objective: ObjectiveKind::Ssd, seed, ..SolveParams::default() };
+    let best = solve::solve(inst, &cons, &params, Method::Heuristic)?;
+    Ok((best.partition, Start::Heuristic))
+}
+
 /// Runs the chain from `start` (contiguous, balanced, `params.k` zones), calling `visit` on
 /// every kept sample. Returns the number of steps that changed the plan. Stops at the time
 /// limit like [`run_with`], which also says what the limit cut short.
@@ -514,6 +560,22 @@ mod tests {
     }
 
     #[test]
+    fn start_plan_keeps_a_balanced_plan_and_replaces_an_unbalanced_one() {
+        let (adj, pop, halves) = grid();
+        let x = ndarray::Array2::from_shape_fn((16, 1), |(i, _)| (i % 4) as f64);
+        let inst = Instance::from_parts(adj.clone(), x, pop.clone(), None, (0..16).map(|i| i.to_string()).collect());
+        let (p, from) = start_plan(&inst, Some(&halves), 2, 0.25, 7).unwrap();
+        assert_eq!((p.labels(), from), (halves.labels(), Start::Plan));
+        // Column 0 alone (4 of 16) is outside ±25 % of the ideal 8: the heuristic's plan instead.
+        let lopsided = Partition::from_labels(&(0..16).map(|i| usize::from(i % 4 >= 1)).collect::<Vec<_>>());
+        let (p, from) = start_plan(&inst, Some(&lopsided), 2, 0.25, 7).unwrap();
+        assert_eq!(from, Start::Heuristic);
+        assert!(is_balanced(&pop, &p, 2, 0.25) && p.is_contiguous(&adj));
+        let (none, from) = start_plan(&inst, None, 2, 0.25, 7).unwrap();
+        assert_eq!((none.labels(), from), (p.labels(), Start::Heuristic));
+    }
+
+    #[test]
     fn k_and_balance_are_checked() {
         let ok = ChainParams { samples: 10, burn_in: 0, k: 4, balance: 0.25, seed: 1, time_limit: DEFAULT_TIME_LIMIT };
         assert!(ok.check(42).is_ok());
@@ -641,7 +703,7 @@ pub fn summarize(samples: &[Sample], plan: Sample, plan_within_balance: bool) ->
     let lo = r2.first().copied().unwrap_or(plan.r2).min(plan.r2);
     let hi = r2.last().copied().unwrap_or(plan.r2).max(plan.r2);
     let width = ((hi - lo) / 20.0).max(1e-12);
-    let mut counts = vec![0usize; 20];
+    let mut counts = [0usize; 20];
     for v in &r2 {
         counts[(((v - lo) / width) as usize).min(19)] += 1;
     }

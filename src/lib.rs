@@ -19,6 +19,7 @@ pub mod progress;
 pub mod report;
 pub mod solve;
 pub mod status;
+pub mod summary;
 pub mod territory;
 
 pub use error::Error;

@@ -7,6 +7,7 @@
 pub mod compare_html;
 pub mod html;
 pub mod output;
+pub mod tables;
 mod svg;
 
 use serde_json::{json, Value};
