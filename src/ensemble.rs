@@ -411,7 +411,13 @@ mod tests {
     fn start_plan_keeps_a_balanced_plan_and_replaces_an_unbalanced_one() {
         let (adj, pop, halves) = grid();
         let x = ndarray::Array2::from_shape_fn((16, 1), |(i, _)| (i % 4) as f64);
-        let inst = Instance::from_parts(adj.clone(), x, pop.clone(), None, (0..16).map(|i| i.to_string()).collect());
+        let inst = crate::solve::Instance::from_parts(
+            adj.clone(),
+            x,
+            pop.clone(),
+            None,
+            (0..16).map(|i| i.to_string()).collect(),
+        );
         let (p, from) = start_plan(&inst, Some(&halves), 2, 0.25, 7).unwrap();
         assert_eq!((p.labels(), from), (halves.labels(), Start::Plan));
         // Column 0 alone (4 of 16) is outside ±25 % of the ideal 8: the heuristic's plan instead.
