@@ -14,7 +14,6 @@
 //! ISTAT code, exactly `k` zones, every zone contiguous. A plan outside the balance bound is
 //! allowed (it is what one may want to measure) and [`is_balanced`] says so.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use rand::seq::SliceRandom;
@@ -22,9 +21,15 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 
-use crate::partition::{Adjacency, Partition};
+use crate::partition::Partition;
 use crate::progress::{Progress, Silent, Tick};
-use crate::territory::Territory;
+mod placement;
+mod plan_file;
+mod summary;
+
+pub use placement::{plan_from_labels, start_plan, PlanProblem, Start};
+pub use plan_file::{parse_plan_labels, read_plan_labels, PlanFileError};
+pub use summary::{percentile, summarize, Summary};
 
 /// Errors of the ensemble: settings, and a plan that cannot be placed.
 #[derive(Debug, thiserror::Error)]
@@ -59,43 +64,6 @@ pub enum EnsembleError {
     Plan {
         /// Every problem found, in a stable order.
         problems: Vec<PlanProblem>,
-    },
-}
-
-/// One reason a plan cannot be placed.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum PlanProblem {
-    /// An ISTAT code that is not a municipality of the area.
-    #[error("ISTAT code {istat} is not a municipality of the area")]
-    UnknownUnit {
-        /// The code.
-        istat: String,
-    },
-    /// A municipality of the area with no zone.
-    #[error("municipality {unit} has no zone in the plan")]
-    MissingUnit {
-        /// `istat name`.
-        unit: String,
-    },
-    /// The plan has a different number of zones.
-    #[error("the plan has {found} zones ({zones}), expected k = {k}")]
-    ZoneCount {
-        /// Zones in the plan.
-        found: usize,
-        /// Zones asked for.
-        k: usize,
-        /// The plan's zone numbers, comma-separated.
-        zones: String,
-    },
-    /// A zone falls apart into pieces.
-    #[error("zone {zone} is not contiguous: {pieces} pieces, cut off from its largest piece: {detached}")]
-    NotContiguous {
-        /// The plan's zone number.
-        zone: u64,
-        /// Connected pieces.
-        pieces: usize,
-        /// `istat name` of the municipalities outside the largest piece (up to 6, then "…").
-        detached: String,
     },
 }
 
@@ -222,67 +190,6 @@ pub fn is_balanced(pop: &[f64], p: &Partition, k: usize, balance: f64) -> bool {
     p.k() == k && p.zones().iter().all(|m| (lo..=hi).contains(&m.iter().map(|&u| pop[u]).sum::<f64>()))
 }
 
-/// A plan given as ISTAT code → zone number (any numbers; `pianura zones --json` uses 1..=k),
-/// checked against the area: every municipality exactly once, no unknown code, exactly `k`
-/// zones, each contiguous on `adj`. Balance is not checked (see [`is_balanced`]).
-///
-/// # Errors
-/// [`EnsembleError::Plan`] listing every problem, naming ISTAT codes and zone numbers.
-pub fn plan_from_labels(t: &Territory, adj: &Adjacency, labels: &BTreeMap<String, u64>, k: usize) -> Result<Partition, EnsembleError> {
-    let mut problems = Vec::new();
-    let mut given: Vec<Option<u64>> = vec![None; t.len()];
-    for (istat, &z) in labels {
-        match t.find(istat) {
-            Some(id) => given[id.index()] = Some(z),
-            None => problems.push(PlanProblem::UnknownUnit { istat: istat.clone() }),
-        }
-    }
-    for (u, z) in t.units.iter().zip(&given) {
-        if z.is_none() {
-            problems.push(PlanProblem::MissingUnit { unit: u.to_string() });
-        }
-    }
-    let distinct: BTreeSet<u64> = given.iter().flatten().copied().collect();
-    if distinct.len() != k {
-        let zones = distinct.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
-        problems.push(PlanProblem::ZoneCount { found: distinct.len(), k, zones });
-    }
-    let Some(zone_numbers) = given.into_iter().collect::<Option<Vec<u64>>>() else {
-        return Err(EnsembleError::Plan { problems });
-    };
-    // Dense labels (position among the plan's zone numbers): never index by a number read
-    // from a file.
-    let order: Vec<u64> = distinct.into_iter().collect();
-    let dense: Vec<usize> = zone_numbers.iter().map(|z| order.binary_search(z).unwrap_or(0)).collect();
-    let p = Partition::from_labels(&dense);
-    let mut broken = Vec::new();
-    for z in 0..p.k() {
-        let mut pieces = p.zone_pieces(adj, z);
-        let count = pieces.len();
-        if count > 1 {
-            // The largest piece stays (ties: the one with the lowest member); list the rest.
-            let keep = (0..pieces.len()).max_by_key(|&i| (pieces[i].len(), std::cmp::Reverse(i))).unwrap_or(0);
-            let kept = pieces.swap_remove(keep);
-            let mut rest: Vec<usize> = pieces.into_iter().flatten().collect();
-            rest.sort_unstable();
-            let mut names: Vec<String> = rest.iter().take(6).map(|&u| t.units[u].to_string()).collect();
-            if rest.len() > 6 {
-                names.push("…".into());
-            }
-            let zone = zone_numbers[kept[0]];
-            broken.push((zone, PlanProblem::NotContiguous { zone, pieces: count, detached: names.join(", ") }));
-        }
-    }
-    // By the plan's zone number, not by lowest member.
-    broken.sort_by_key(|(zone, _)| *zone);
-    problems.extend(broken.into_iter().map(|(_, b)| b));
-    if problems.is_empty() {
-        Ok(p)
-    } else {
-        Err(EnsembleError::Plan { problems })
-    }
-}
-
 /// Runs the chain from `start` (contiguous, balanced, `params.k` zones), calling `visit` on
 /// every kept sample. Returns the number of steps that changed the plan. Stops at the time
 /// limit like [`run_with`], which also says what the limit cut short.
@@ -405,14 +312,6 @@ fn random_tree(adj: &[Vec<usize>], region: &[usize], rng: &mut Xoshiro256PlusPlu
     (forest.order, parent)
 }
 
-/// Share of samples at or below `value` (a percentile in 0–100).
-pub fn percentile(values: &[f64], value: f64) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    100.0 * values.iter().filter(|&&v| v <= value).count() as f64 / values.len() as f64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,6 +358,22 @@ mod tests {
             distinct.insert(p.canonical().labels().to_vec());
         });
         assert!(accepted > 100 && distinct.len() > 20, "the chain explores: {accepted} moves, {} plans", distinct.len());
+    }
+
+    #[test]
+    fn start_plan_keeps_a_balanced_plan_and_replaces_an_unbalanced_one() {
+        let (adj, pop, halves) = grid();
+        let x = ndarray::Array2::from_shape_fn((16, 1), |(i, _)| (i % 4) as f64);
+        let inst = crate::solve::Instance::from_parts(adj.clone(), x, pop.clone(), None, (0..16).map(|i| i.to_string()).collect());
+        let (p, from) = start_plan(&inst, Some(&halves), 2, 0.25, 7).unwrap();
+        assert_eq!((p.labels(), from), (halves.labels(), Start::Plan));
+        // Column 0 alone (4 of 16) is outside ±25 % of the ideal 8: the heuristic's plan instead.
+        let lopsided = Partition::from_labels(&(0..16).map(|i| usize::from(i % 4 >= 1)).collect::<Vec<_>>());
+        let (p, from) = start_plan(&inst, Some(&lopsided), 2, 0.25, 7).unwrap();
+        assert_eq!(from, Start::Heuristic);
+        assert!(is_balanced(&pop, &p, 2, 0.25) && p.is_contiguous(&adj));
+        let (none, from) = start_plan(&inst, None, 2, 0.25, 7).unwrap();
+        assert_eq!((none.labels(), from), (p.labels(), Start::Heuristic));
     }
 
     #[test]
@@ -540,53 +455,5 @@ mod tests {
         assert!(!is_balanced(&pop, &p, 2, 0.3));
         // A 2-zone plan is never balanced for k = 4.
         assert!(!is_balanced(&pop, &p, 4, 0.99));
-    }
-}
-
-/// Where a plan sits among the chain's samples.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Summary {
-    /// Samples.
-    pub samples: usize,
-    /// The plan's R².
-    pub plan_r2: f64,
-    /// The plan's imbalance.
-    pub plan_imbalance: f64,
-    /// Whether every zone of the plan is within the balance bound (a plan outside it is
-    /// still placed, but compares with samples that all are within).
-    pub plan_within_balance: bool,
-    /// Percent of samples with R² at or below the plan's (high = better than chance).
-    pub r2_percentile: f64,
-    /// Percent of samples with imbalance at or below the plan's (low = better balanced).
-    pub imbalance_percentile: f64,
-    /// R² of the samples: min, 5th, 50th, 95th percentile, max.
-    pub r2_quantiles: [f64; 5],
-    /// Histogram of sample R²: 20 bins from the smallest to the largest value seen
-    /// (plan included), as (lower edge, upper edge, count).
-    pub r2_histogram: Vec<(f64, f64, usize)>,
-}
-
-/// Summarises samples against a plan; `plan_within_balance` from [`is_balanced`].
-pub fn summarize(samples: &[Sample], plan: Sample, plan_within_balance: bool) -> Summary {
-    let mut r2: Vec<f64> = samples.iter().map(|s| s.r2).collect();
-    r2.sort_by(f64::total_cmp);
-    let q = |p: f64| if r2.is_empty() { f64::NAN } else { r2[((r2.len() - 1) as f64 * p).round() as usize] };
-    let imb: Vec<f64> = samples.iter().map(|s| s.imbalance).collect();
-    let lo = r2.first().copied().unwrap_or(plan.r2).min(plan.r2);
-    let hi = r2.last().copied().unwrap_or(plan.r2).max(plan.r2);
-    let width = ((hi - lo) / 20.0).max(1e-12);
-    let mut counts = vec![0usize; 20];
-    for v in &r2 {
-        counts[(((v - lo) / width) as usize).min(19)] += 1;
-    }
-    Summary {
-        samples: samples.len(),
-        plan_r2: plan.r2,
-        plan_imbalance: plan.imbalance,
-        plan_within_balance,
-        r2_percentile: percentile(&r2, plan.r2),
-        imbalance_percentile: percentile(&imb, plan.imbalance),
-        r2_quantiles: [q(0.0), q(0.05), q(0.5), q(0.95), q(1.0)],
-        r2_histogram: counts.iter().enumerate().map(|(i, &c)| (lo + i as f64 * width, lo + (i + 1) as f64 * width, c)).collect(),
     }
 }

@@ -4,9 +4,10 @@
 //! ([`contacts`]: queen = the polygons share at least a point, rook = they share a boundary
 //! stretch of positive length, the convention of GerryChain's `adjacency.py`) or from the
 //! edges an instance lists. Reports connected components and isolated units truthfully; what
-//! to do with islands is the solver's policy, not this module's. Must not read files.
+//! to do with islands is an explicit [`IslandPolicy`]. Must not read files.
 
 mod contacts;
+mod islands;
 
 use petgraph::graph::{NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
@@ -15,6 +16,7 @@ use thiserror::Error;
 use crate::territory::{MunicipalityId, Shapes, Territory};
 
 pub use contacts::{contacts, contacts_in, Contact};
+pub use islands::{IslandPolicy, Islands};
 
 /// Which touching counts as adjacency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]

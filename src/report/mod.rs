@@ -8,6 +8,7 @@ pub mod compare_html;
 pub mod html;
 pub mod output;
 mod svg;
+pub mod tables;
 
 use serde_json::{json, Value};
 

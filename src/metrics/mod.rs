@@ -2,6 +2,10 @@
 //! partition distances (ARI, VI, matched zones). Decides nothing; solvers and reports call it.
 //! Takes slices and the adjacency, never a solver's instance, so it depends on no solver.
 
+mod summary;
+
+pub use summary::{summarize, AreaData, PartitionSummary};
+
 use pathfinding::prelude::{kuhn_munkres, Matrix};
 
 use crate::partition::{Adjacency, Partition};
