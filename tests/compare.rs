@@ -93,6 +93,8 @@ fn r2_by_hand(t: &Territory, f: &FeatureMatrix, labels: &BTreeMap<String, usize>
     }
     let mut ssd = 0.0;
     for members in zones.values() {
+        // Column by column: `j` indexes the feature of every member's row.
+        #[allow(clippy::needless_range_loop)]
         for j in 0..p {
             let mean = members.iter().map(|&i| z[i][j]).sum::<f64>() / members.len() as f64;
             ssd += members.iter().map(|&i| (z[i][j] - mean).powi(2)).sum::<f64>();

@@ -72,11 +72,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
         "{}: {} municipalities, {:.0} residents, {} piece(s)",
         plan.area.name, plan.area.units, plan.area.population, plan.area.components
     )?;
-    writeln!(
-        w,
-        "{:<18} {:>5} {:>6} {:>8} {:>9} {:>10}  {}",
-        "function", "zones", "groups", "zone R²", "group R²", "bounds met", "zone solver"
-    )?;
+    writeln!(w, "{:<18} {:>5} {:>6} {:>8} {:>9} {:>10}  zone solver", "function", "zones", "groups", "zone R²", "group R²", "bounds met")?;
     for fp in &plan.functions {
         let solver = match (fp.zone_solver.status, fp.zone_solver.gap) {
             (Status::Optimal, _) => "exact, optimal".to_string(),
