@@ -21,6 +21,7 @@ use crate::solve::{
 };
 use crate::status::SolverKind;
 
+mod cuts;
 mod medoid;
 
 pub use crate::status::AUTO_EXACT_MAX_UNITS as AUTO_MAX_UNITS;
