@@ -319,25 +319,7 @@ mod tests {
     /// A 4×4 grid, all populations 1, two zones of 8 (left and right halves).
     fn grid() -> (Vec<Vec<usize>>, Vec<f64>, Partition) {
         let n = 16;
-        let adj = (0..n)
-            .map(|i: usize| {
-                let (r, c) = (i / 4, i % 4);
-                let mut v = Vec::new();
-                if r > 0 {
-                    v.push(i - 4);
-                }
-                if c > 0 {
-                    v.push(i - 1);
-                }
-                if c < 3 {
-                    v.push(i + 1);
-                }
-                if r < 3 {
-                    v.push(i + 4);
-                }
-                v
-            })
-            .collect();
+        let adj = crate::partition::grid_adjacency(4, 4);
         let labels: Vec<usize> = (0..n).map(|i| usize::from(i % 4 >= 2)).collect();
         (adj, vec![1.0; n], Partition::from_labels(&labels))
     }

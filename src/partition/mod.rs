@@ -177,6 +177,31 @@ impl Partition {
     }
 }
 
+/// Neighbour lists of a `rows` × `cols` grid of units numbered row by row (rook moves, each list
+/// ascending): the small graph the tests of several modules search on.
+#[cfg(test)]
+pub(crate) fn grid_adjacency(rows: usize, cols: usize) -> Vec<Vec<usize>> {
+    (0..rows * cols)
+        .map(|i| {
+            let (r, c) = (i / cols, i % cols);
+            let mut v = Vec::new();
+            if r > 0 {
+                v.push(i - cols);
+            }
+            if c > 0 {
+                v.push(i - 1);
+            }
+            if c + 1 < cols {
+                v.push(i + 1);
+            }
+            if r + 1 < rows {
+                v.push(i + cols);
+            }
+            v
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,25 +152,7 @@ mod tests {
     /// 8 — 9 —10 —11
     /// ```
     fn grid() -> Vec<Vec<usize>> {
-        (0..12)
-            .map(|i: usize| {
-                let (r, c) = (i / 4, i % 4);
-                let mut v = Vec::new();
-                if r > 0 {
-                    v.push(i - 4);
-                }
-                if c > 0 {
-                    v.push(i - 1);
-                }
-                if c < 3 {
-                    v.push(i + 1);
-                }
-                if r < 2 {
-                    v.push(i + 4);
-                }
-                v
-            })
-            .collect()
+        crate::partition::grid_adjacency(3, 4)
     }
 
     proptest! {
