@@ -32,6 +32,15 @@ impl CsvTable {
     pub fn open(path: &Path) -> Result<CsvTable, TerritoryError> {
         let io = |cause| TerritoryError::Io { path: path.to_path_buf(), cause };
         let raw = std::fs::read(path).map_err(io)?;
+        CsvTable::from_bytes(path, &raw)
+    }
+
+    /// Reads an in-memory CSV (an embedded fixture) as if it were the file `path`: errors
+    /// name `path`.
+    ///
+    /// # Errors
+    /// The header names a column twice or leaves one blank.
+    pub fn from_bytes(path: &Path, raw: &[u8]) -> Result<CsvTable, TerritoryError> {
         let bom = if raw.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         let body = &raw[bom..];
         // Invalid bytes are reported (as problems of their records) and decoded as U+FFFD, so
