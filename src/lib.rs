@@ -13,6 +13,7 @@ pub mod error;
 pub mod features;
 pub mod graph;
 pub mod metrics;
+pub mod numbers;
 pub mod objective;
 pub mod partition;
 pub mod plan;

@@ -364,6 +364,7 @@ fn most_groups_forms_at_least_as_many_groups_as_fewest_in_every_zone() {
 fn collaboration_members_outside_the_vast_area_are_listed_and_the_rest_kept() {
     // Ambito 10 only; the collaboration also names Leno (017088, ambito 9).
     let collab = Collaboration {
+        source: None,
         name: "Convenzione Calvisano-Visano".into(),
         function: "all".into(),
         members: vec!["017034".into(), "017203".into(), "017088".into()],

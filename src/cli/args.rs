@@ -70,6 +70,10 @@ pub struct AreaArgs {
     /// Extra features from a CSV with an `istat` column (repeatable); joined by ISTAT code.
     #[arg(long = "features-csv", value_name = "FILE")]
     pub features_csv: Vec<PathBuf>,
+    /// Use only these features, comma-separated, in this order (default: every feature of
+    /// the area and the joined CSVs; `pianura features` lists them).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub features: Option<Vec<String>>,
 }
 
 #[derive(Debug, Args)]
@@ -104,9 +108,17 @@ pub struct PlanArgs {
     /// Function spec (TOML). Default: the embedded spec (specs/default.toml in the sources).
     #[arg(long, value_name = "FILE")]
     pub spec: Option<PathBuf>,
-    /// Existing collaborations: CSV with name, function (an id or "all"), members (ISTAT codes).
+    /// Existing collaborations: CSV with name, function (an id or "all"), members (ISTAT
+    /// codes), optional source. Replaces the embedded default (the two local-police
+    /// arrangements of the Bassa Bresciana), which applies only to the embedded area.
     #[arg(long, value_name = "FILE")]
     pub collaborations: Option<PathBuf>,
+    /// Spending per municipality and function: CSV with istat, function, spending_eur
+    /// (€ per year, ≥ 0), optional population; the spec's `spending` key of each function
+    /// names the function code its groups are priced with. Default for the embedded area:
+    /// OpenCivitas 2022 historical spending (tot, amm, pol, vt).
+    #[arg(long, value_name = "FILE")]
+    pub spending: Option<PathBuf>,
     /// Output folder. pianura writes only into a missing or empty folder, or one it wrote
     /// itself (marked by a .pianura file listing its files); anything else, a file, or a folder
     /// that is, holds or lies inside an input is refused before any work. The new output

@@ -40,7 +40,11 @@ pub fn load_area_noting(args: &AreaArgs) -> Result<(Territory, FeatureMatrix, Ve
         Some(path) => Territory::load(path).context("cannot load the study area")?,
         None => Territory::embedded_default(),
     };
-    let mut features = FeatureMatrix::try_from_territory(&territory).context("cannot load the study area")?;
+    let mut features = match &args.area {
+        Some(_) => FeatureMatrix::try_from_territory(&territory),
+        None => FeatureMatrix::embedded_default(&territory),
+    }
+    .context("cannot load the study area")?;
     for path in &args.features_csv {
         let (joined, warnings) = features.join_csv_noting(path, &territory).context("cannot join the extra features")?;
         for w in warnings {
@@ -48,6 +52,9 @@ pub fn load_area_noting(args: &AreaArgs) -> Result<(Territory, FeatureMatrix, Ve
             noted.push(w.to_string());
         }
         features = joined;
+    }
+    if let Some(names) = &args.features {
+        features = features.select(names).context("--features")?;
     }
     Ok((territory, features, noted))
 }

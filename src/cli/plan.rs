@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use pianura::economy::{CurveParams, SpendingTable};
 use pianura::graph::{AdjacencyGraph, Contiguity};
 use pianura::plan::{self, Spec};
 use pianura::status::Status;
@@ -17,7 +18,7 @@ use super::progress;
 /// `pianura plan`.
 pub fn run(args: PlanArgs) -> Result<()> {
     let clock = std::time::Instant::now();
-    let inputs: Vec<&Path> = args.spec.iter().chain(&args.collaborations).map(PathBuf::as_path).collect();
+    let inputs: Vec<&Path> = args.spec.iter().chain(&args.collaborations).chain(&args.spending).map(PathBuf::as_path).collect();
     let out = output_folder(&args.out, "plan", &args.area, &inputs)?;
     let (spec, spec_name) = match &args.spec {
         Some(path) => {
@@ -36,7 +37,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
     if args.strict {
         spec.solver.strict = true;
     }
-    let (t_all, f_all, input_warnings) = load_area_noting(&args.area)?;
+    let (t_all, f_all, mut input_warnings) = load_area_noting(&args.area)?;
     if let (None, Some(path)) = (&args.spec, &args.area.area) {
         // The embedded spec names the embedded area; another --area is named after its file
         // (or its folder, for `<folder>/area.geojson`).
@@ -52,14 +53,41 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let rows: Vec<usize> = t.units.iter().map(|u| t_all.find(&u.istat).expect("subset of the area").index()).collect();
     let f = f_all.rows(&rows);
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).context("cannot build the adjacency graph")?;
-    let collabs = match &args.collaborations {
-        Some(path) => plan::collab::read(path, &t_all, &spec.function_ids()).context("cannot read the collaborations")?,
-        None => Vec::new(),
+    let collabs = match (&args.collaborations, &args.area.area) {
+        (Some(path), _) => plan::collab::read(path, &t_all, &spec.function_ids()).context("cannot read the collaborations")?,
+        (None, None) => {
+            let (kept, notes) = plan::collab::embedded_default(&t_all, &spec.function_ids());
+            for n in &notes {
+                eprintln!("note: {n}");
+            }
+            input_warnings.extend(notes);
+            kept
+        }
+        (None, Some(_)) => Vec::new(),
+    };
+    let spending = match (&args.spending, &args.area.area) {
+        (Some(path), _) => Some((SpendingTable::read(path, &t_all).context("cannot read the spending")?, vec![])),
+        (None, None) => Some((
+            SpendingTable::embedded_default(&t_all).context("cannot read the embedded spending")?,
+            vec![SpendingTable::embedded_lombardy_total()],
+        )),
+        (None, Some(_)) => None,
     };
     // A bar on a terminal, a line every few seconds in a log; nothing for the first second.
     let mut reporter = progress::Reporter::new("plan", !args.quiet);
     let progress = |function: &str, step: &str| reporter.phase(&format!("{function}: {step}"));
     let (mut plan, timings) = plan::build(&t, &g, &f, &spec, &collabs, &progress).context("cannot build the plan")?;
+    match &spending {
+        Some((table, reference)) => {
+            plan::economy::estimate(&mut plan, &t, table, reference, &CurveParams::default()).context("cannot estimate the savings")?
+        }
+        None if spec.functions.values().any(|f| f.spending.is_some()) => {
+            let note = "no spending data for this area: savings are not estimated (pass --spending FILE)".to_string();
+            eprintln!("note: {note}");
+            input_warnings.push(note);
+        }
+        None => {}
+    }
     plan.input_warnings = input_warnings;
     reporter.finish();
     out.commit(&pianura::report::plan_files(&plan, &timings, &t)).context("cannot write the outputs")?;
@@ -101,8 +129,14 @@ pub fn run(args: PlanArgs) -> Result<()> {
                 writeln!(w, "  ! {why}")?;
             }
         }
-        for c in fp.collaborations.iter().filter(|c| !c.kept) {
-            writeln!(w, "  ! collaboration {} split: {}", c.name, c.reason.as_deref().unwrap_or(""))?;
+        for c in &fp.collaborations {
+            match &c.reason {
+                None => writeln!(w, "  collaboration {} kept", c.name)?,
+                Some(why) => writeln!(w, "  ! collaboration {} split: {why}", c.name)?,
+            }
+        }
+        if let Some(e) = &fp.economy {
+            writeln!(w, "  € {}", e.summary)?;
         }
     }
     writeln!(

@@ -19,10 +19,12 @@
 mod curve;
 mod savings;
 mod spending;
+mod total;
 
 pub use curve::{fit, CostCurve, CurveError, CurveParams, Excluded, Verdict};
 pub use savings::{group_savings, GroupSavings, Member};
 pub use spending::{SpendingError, SpendingProblem, SpendingRecord, SpendingTable, DEFAULT_SPENDING_SOURCE};
+pub use total::total_savings;
 
 #[cfg(test)]
 mod tests;

@@ -8,8 +8,7 @@ use thiserror::Error;
 use crate::territory::{Location, Problem, Territory, TerritoryError};
 
 /// Where the embedded default comes from (said in the report and `plan.json`).
-pub const DEFAULT_SPENDING_SOURCE: &str =
-    "OpenCivitas 2022 historical spending (spesa storica), Sogei / MEF–RGS, CC BY 4.0";
+pub const DEFAULT_SPENDING_SOURCE: &str = "OpenCivitas 2022 historical spending (spesa storica), Sogei / MEF–RGS, CC BY 4.0";
 
 /// One row: a municipality's current spending on one function.
 #[derive(Debug, Clone, PartialEq, Serialize)]

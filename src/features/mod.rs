@@ -12,6 +12,10 @@ use ndarray::{Array2, ArrayView1, Axis};
 use serde::Serialize;
 use thiserror::Error;
 
+mod default_area;
+
+pub use default_area::{default_feature_sources, FeatureSource, ECONOMIC_FEATURES};
+
 use crate::territory::{looks_like_float_code, normalize_istat, parse_value, CsvTable, Location, Problem, Territory, TerritoryError};
 
 /// Errors selecting, joining or weighting features.
@@ -226,8 +230,18 @@ impl FeatureMatrix {
     /// blank or non-finite value, a column whose standard deviation overflows, a municipality
     /// without a row, a column that is already a feature.
     pub fn join_csv_noting(&self, path: &Path, territory: &Territory) -> Result<(Self, Vec<FeatureWarning>), FeatureError> {
+        self.join_table_noting(path, CsvTable::open(path)?, territory)
+    }
+
+    /// [`FeatureMatrix::join_csv_noting`] on a table already read (from `path`, or embedded
+    /// and named so).
+    fn join_table_noting(
+        &self,
+        path: &Path,
+        mut table: CsvTable,
+        territory: &Territory,
+    ) -> Result<(Self, Vec<FeatureWarning>), FeatureError> {
         let invalid = |problems| TerritoryError::invalid(path, problems);
-        let mut table = CsvTable::open(path)?;
         let header_at = Location::Row { line: 1, unit: None };
         let id_col = table.require(&["istat", "id"])?;
         let id_name = table.headers[id_col].clone();

@@ -24,7 +24,17 @@ pub struct Collaboration {
     pub function: String,
     /// Member ISTAT codes, normalized.
     pub members: Vec<String>,
+    /// Where it is documented (the optional `source` column): an act, a page, a date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
+
+/// The embedded default collaborations of the Bassa Bresciana (two local-police arrangements,
+/// confirmed member by member; sources in the file and in fixtures/SOURCES.md).
+const DEFAULT_COLLABORATIONS: &str = include_str!("../../fixtures/bassa_bresciana/collaborations.csv");
+
+/// How errors and notes name the embedded default collaborations.
+pub const DEFAULT_COLLABORATIONS_NAME: &str = "embedded default collaborations";
 
 impl Collaboration {
     /// True when it concerns `function`.
@@ -129,8 +139,45 @@ fn shared_function(a: &str, b: &str) -> Option<String> {
 /// [`CollabError::Read`] when the file or a column is missing; [`CollabError::Invalid`]
 /// naming the file and every bad row.
 pub fn read(path: &Path, t: &Territory, functions: &[&str]) -> Result<Vec<Collaboration>, CollabError> {
-    let mut table = CsvTable::open(path)?;
+    parse(path, CsvTable::open(path)?, t, functions)
+}
+
+/// The embedded default collaborations that apply to area `t` and the spec's `functions`,
+/// and a note for each one left out (a function the spec lacks, a member the area lacks):
+/// the default serves the default area and spec, and another area or spec is normal use.
+pub fn embedded_default(t: &Territory, functions: &[&str]) -> (Vec<Collaboration>, Vec<String>) {
+    let broken = "the embedded collaborations are a valid fixture (tested)";
+    let path = Path::new(DEFAULT_COLLABORATIONS_NAME);
+    let mut reader = csv::Reader::from_reader(DEFAULT_COLLABORATIONS.as_bytes());
+    let headers = reader.headers().expect(broken).clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).expect(broken);
+    let (fc, mc, nc) = (col("function"), col("members"), col("name"));
+    let mut kept = csv::Writer::from_writer(Vec::new());
+    kept.write_record(&headers).expect("in memory");
+    let mut notes = Vec::new();
+    for record in reader.records() {
+        let record = record.expect(broken);
+        let function = &record[fc];
+        let missing: Vec<&str> = record[mc].split_whitespace().filter(|m| t.find(m).is_none()).collect();
+        let why = if !is_all(function) && !functions.contains(&function) {
+            format!("the spec has no function `{function}`")
+        } else if !missing.is_empty() {
+            format!("{} not in the area", missing.join(", "))
+        } else {
+            kept.write_record(&record).expect("in memory");
+            continue;
+        };
+        notes.push(format!("{DEFAULT_COLLABORATIONS_NAME}: `{}` left out: {why}", &record[nc]));
+    }
+    let bytes = kept.into_inner().expect("in memory");
+    let table = CsvTable::from_bytes(path, &bytes).expect(broken);
+    (parse(path, table, t, functions).expect(broken), notes)
+}
+
+/// Parses a collaborations table read from `path`.
+fn parse(path: &Path, mut table: CsvTable, t: &Territory, functions: &[&str]) -> Result<Vec<Collaboration>, CollabError> {
     let (nc, fc, mc) = (table.require(&["name"])?, table.require(&["function"])?, table.require(&["members"])?);
+    let sc = table.headers.iter().position(|h| h == "source");
     let mut read_problems = Vec::new();
     let records = table.records(&mut read_problems);
     let mut problems: Vec<(Location, CollabProblem)> = read_problems.into_iter().map(|(at, p)| (at, CollabProblem::Record(p))).collect();
@@ -171,7 +218,12 @@ pub fn read(path: &Path, t: &Territory, functions: &[&str]) -> Result<Vec<Collab
         if known_function {
             rows.push(Row {
                 line,
-                collab: Collaboration { name, function, members: written.iter().map(|c| normalize_istat(c)).collect() },
+                collab: Collaboration {
+                    name,
+                    function,
+                    members: written.iter().map(|c| normalize_istat(c)).collect(),
+                    source: sc.and_then(|c| record.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+                },
             });
         }
     }

@@ -140,6 +140,7 @@ pub(crate) fn solve_groups(
         metrics,
         collaborations,
         assignment: acc.assignment,
+        economy: None,
     })
 }
 
@@ -325,6 +326,7 @@ fn collaboration_outcomes(t: &Territory, mut collab_state: CollabState, zp: &Par
             kept: reason.is_none(),
             reason,
             outside_area: Vec::new(),
+            source: None,
         })
         .collect()
 }

@@ -17,6 +17,7 @@
 //! smallest relaxations, `explain` every sentence the plan says, `stability` the comparison
 //! across functions; this file runs them ([`build`]).
 pub mod collab;
+pub mod economy;
 mod explain;
 mod groups;
 pub mod model;
@@ -36,7 +37,8 @@ use crate::territory::{MunicipalityId, Territory};
 
 pub use collab::Collaboration;
 pub use model::{
-    AreaProfile, CollabOutcome, Comparison, FunctionPlan, GroupPlan, Plan, PlanError, PlanMetrics, SolverRecord, Timings, UnitRef, ZonePlan,
+    AreaProfile, CollabOutcome, Comparison, FunctionPlan, GroupPlan, Plan, PlanError, PlanMetrics, SolverRecord, Timings, UnitFeatures,
+    UnitRef, ZonePlan,
 };
 pub use relax::{Relaxation, Tier};
 pub use spec::{Spec, SpecError};
@@ -70,7 +72,12 @@ pub fn build(
         isolated: g.isolated().iter().map(|id| UnitRef::of(t, id.index())).collect(),
         projection: t.projection().map(|p| format!("EPSG:{} ({})", p.epsg(), p.name())),
     };
-    let z = features.select(&spec.area.features)?.standardized();
+    let raw = features.select(&spec.area.features)?;
+    let unit_features = UnitFeatures {
+        names: raw.names().to_vec(),
+        values: t.units.iter().enumerate().map(|(i, u)| (u.istat.clone(), raw.values().row(i).to_vec())).collect(),
+    };
+    let z = raw.standardized();
     // Functions are independent: solved in parallel, collected in spec order, so the plan is
     // the same whatever the thread count.
     let solved: Vec<Result<Solved, PlanError>> = spec
@@ -98,6 +105,7 @@ pub fn build(
             }
             for (c, (_, codes)) in plan.collaborations.iter_mut().zip(&together) {
                 c.outside_area = codes.iter().filter(|code| t.find(code).is_none()).cloned().collect();
+                c.source = collabs.iter().find(|k| k.name == c.name).and_then(|k| k.source.clone());
             }
             Ok((plan, (zone_secs, t1.elapsed().as_secs_f64())))
         })
@@ -110,7 +118,17 @@ pub fn build(
     }
     let comparison = stability::compare(t, &functions);
     timings.total = clock.elapsed().as_secs_f64();
-    Ok((Plan { spec: spec.clone(), seed: spec.solver.seed, area, functions, comparison, input_warnings: Vec::new() }, timings))
+    let plan = Plan {
+        spec: spec.clone(),
+        seed: spec.solver.seed,
+        area,
+        functions,
+        comparison,
+        input_warnings: Vec::new(),
+        features: unit_features,
+        economy: None,
+    };
+    Ok((plan, timings))
 }
 
 /// Solver settings of both tiers: the medoid objective with the spec's seed and limits.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::economy::{FunctionEconomy, PlanEconomy};
 use super::relax::Relaxation;
 use super::spec::{self, Spec, SpecError};
 use crate::solve::{Outcome, SolveError, SolverKind, Status};
@@ -142,6 +143,9 @@ pub struct CollabOutcome {
     pub reason: Option<String>,
     /// Member ISTAT codes outside the vast area (left out; the others are kept together).
     pub outside_area: Vec<String>,
+    /// Where it is documented, when the collaborations file says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One function's plan.
@@ -170,6 +174,8 @@ pub struct FunctionPlan {
     pub collaborations: Vec<CollabOutcome>,
     /// Zone number and group id of every municipality (ISTAT → [zone, group]).
     pub assignment: BTreeMap<String, (usize, String)>,
+    /// What its groups would spend served as one entity (None: no spending data for it).
+    pub economy: Option<FunctionEconomy>,
 }
 
 /// Municipalities that share a group in every function, and those whose partners change most.
@@ -198,6 +204,19 @@ pub struct Plan {
     /// What the inputs left to say that did not stop the plan (rows of an extra features CSV
     /// outside the area, …), as the reader worded it.
     pub input_warnings: Vec<String>,
+    /// The raw values of the compared features, per municipality (before standardizing).
+    pub features: UnitFeatures,
+    /// Cost curves and spending (None: the plan was made without spending data).
+    pub economy: Option<PlanEconomy>,
+}
+
+/// The compared features' raw values, for the outputs that list them per municipality.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitFeatures {
+    /// Feature names, in the spec's order.
+    pub names: Vec<String>,
+    /// ISTAT → one value per name.
+    pub values: BTreeMap<String, Vec<f64>>,
 }
 
 /// Wall-clock seconds per function and tier (kept out of `plan.json`, which must not vary).
@@ -218,6 +237,9 @@ pub enum PlanError {
     /// Features cannot be selected or weighted.
     #[error(transparent)]
     Features(#[from] crate::features::FeatureError),
+    /// The spending data lacks a function the spec prices with.
+    #[error(transparent)]
+    Spending(#[from] crate::economy::SpendingError),
     /// Tier 2 cannot be done for a function: no zones at all. The message includes the
     /// cause, so it is deliberately not exposed as `source()`: a printed chain shows it once.
     #[error("function `{function}`: {cause}")]

@@ -7,6 +7,7 @@
 //! The page is a maud template: every value is escaped as it is written. The maps come from
 //! [`super::svg`] as finished SVG (escaped there), inserted as is.
 
+use crate::numbers::thousands;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::svg::{badge, colour, group_index, key_numbers, Canvas, GROUP_LINE, ZONE_LINE};
@@ -82,18 +83,6 @@ fn status(r: &SolverRecord) -> Markup {
 
 fn km(v: Option<f64>) -> String {
     v.map_or("–".into(), |v| format!("{v:.1}"))
-}
-
-fn thousands(v: f64) -> String {
-    let s = format!("{:.0}", v);
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push('\u{202f}');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// A swatch's inline style.

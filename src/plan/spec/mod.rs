@@ -203,6 +203,11 @@ pub struct FunctionSpec {
     /// Pairs never in the same local group.
     #[serde(default, deserialize_with = "pairs")]
     pub keep_apart: Vec<[String; 2]>,
+    /// The function of the spending data whose cost curve prices this function's groups
+    /// (`pol` in the embedded OpenCivitas data; a planner's own code with `--spending`).
+    /// None: the plan estimates no savings for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spending: Option<String>,
 }
 
 /// Number of zones: fixed, or a range `[min, max]` (the plan picks by the elbow rule).
