@@ -52,12 +52,37 @@ fn edges_out_writes_the_rook_edges_as_csv() {
     assert!(rows[1..].iter().all(|r| r.rsplit(',').next().unwrap().parse::<f64>().unwrap() > 0.0));
 }
 
+/// The five demographic features of PRODUCT.md (the embedded area's own), whose optima the
+/// tests know.
+const DEMOGRAPHIC: &str = "log_pop,log_density,share_65plus,share_under15,growth";
+
 #[test]
-fn features_json_reports_extremes_by_name() {
+fn features_json_reports_extremes_by_name_and_every_source() {
     let v = json(&["features", "--json"]);
     let f = v["features"].as_array().unwrap();
     let names: Vec<&str> = f.iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["log_pop", "log_density", "share_65plus", "share_under15", "growth"]);
+    let mut expected: Vec<&str> = DEMOGRAPHIC.split(',').collect();
+    expected.extend(pianura::features::ECONOMIC_FEATURES);
+    assert_eq!(names, expected);
+    for (row, source) in f.iter().zip(["ISTAT"; 5].iter().chain(&[
+        "MEF",
+        "MEF",
+        "ASIA",
+        "ASIA",
+        "ASIA",
+        "ASIA",
+        "ISTAT",
+        "OpenCivitas",
+        "OpenCivitas",
+        "OpenCivitas",
+    ])) {
+        let s = row["source"].as_str().unwrap();
+        assert!(s.contains(source), "{}: source {s:?} should name {source}", row["name"]);
+        assert!(!row["definition"].as_str().unwrap().is_empty());
+    }
+    let selected = json(&["features", "--features", "degurba,log_pop", "--json"]);
+    let names: Vec<&str> = selected["features"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["degurba", "log_pop"]);
     // Montichiari is the most populous municipality of the Bassa (about 26,000 residents).
     assert_eq!(f[0]["max_unit"]["name"], "Montichiari");
     assert!((f[0]["max"].as_f64().unwrap() - 26_000f64.ln()).abs() < 0.05);
@@ -109,7 +134,8 @@ fn help_explains_the_commands() {
 
 #[test]
 fn zones_json_has_the_documented_fields_and_is_deterministic() {
-    let args = ["zones", "--k", "4", "--method", "heuristic", "--objective", "ssd", "--seed", "3", "--json"];
+    // The five PRODUCT.md features, whose best known SSD is known.
+    let args = ["zones", "--features", DEMOGRAPHIC, "--k", "4", "--method", "heuristic", "--objective", "ssd", "--seed", "3", "--json"];
     let v = json(&args);
     for key in [
         "method",
@@ -152,7 +178,7 @@ fn zones_json_has_the_documented_fields_and_is_deterministic() {
 
 #[test]
 fn zones_exact_reports_a_proved_optimum() {
-    let v = json(&["zones", "--k", "4", "--json"]);
+    let v = json(&["zones", "--features", DEMOGRAPHIC, "--k", "4", "--json"]);
     assert_eq!(v["method"], "exact");
     assert_eq!(v["status"], "optimal");
     assert!((v["medoid"].as_f64().unwrap() - 133.4217).abs() < 1e-4);
@@ -199,4 +225,24 @@ fn zones_keep_together_keep_apart_and_centres_from_the_command_line() {
     let out = pianura(&["zones", "--k", "4", "--method", "kmeans", "--min-pop", "30000"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("k-means is the non-spatial reference"));
+}
+
+#[test]
+fn a_spending_file_with_unknown_codes_negative_amounts_or_a_missing_function_is_refused_by_name() {
+    let (dir, bad) = write_temp("spending.csv", "istat,function,spending_eur\n017088,pol,1000\n999999,pol,5\n017091,pol,-3\n");
+    let out_dir = dir.path().join("out");
+    let out = pianura(&["plan", "--spending", bad.to_str().unwrap(), "--out", out_dir.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("spending.csv"), "{err}");
+    assert!(err.contains("999999 is not a municipality of the area"), "{err}");
+    assert!(err.contains("spending_eur must be a finite amount ≥ 0 in €, found \"-3\""), "{err}");
+    assert!(!out_dir.exists(), "a refused input writes nothing");
+    // Valid rows, but only for local police: the technical office asks for general administration.
+    let (dir, partial) = write_temp("pol.csv", "istat,function,spending_eur\n017088,pol,1000\n017091,pol,3000\n");
+    let out_dir = dir.path().join("out");
+    let out = pianura(&["plan", "--spending", partial.to_str().unwrap(), "--out", out_dir.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pol.csv: no rows for function `amm` (needed by functions.ict.spending); the file has: pol"), "{err}");
 }

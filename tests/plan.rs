@@ -15,7 +15,7 @@ use pianura::territory::Territory;
 fn run(spec: &Spec, collabs: &[Collaboration]) -> Plan {
     let t = Territory::embedded_default();
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
-    let f = FeatureMatrix::from_territory(&t);
+    let f = FeatureMatrix::embedded_default(&t).unwrap();
     spec.check(&t, f.names(), "test spec").unwrap();
     plan::build(&t, &g, &f, spec, collabs, &|_, _| {}).unwrap().0
 }
@@ -49,7 +49,7 @@ fn ambito10_plan(adjust: impl FnOnce(&mut Spec), collabs: &[Collaboration]) -> P
     let t = plan::vast_area(&t_all, &spec);
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
     let rows: Vec<usize> = t.units.iter().map(|u| t_all.find(&u.istat).unwrap().index()).collect();
-    let feats = FeatureMatrix::from_territory(&t_all).rows(&rows);
+    let feats = FeatureMatrix::embedded_default(&t_all).unwrap().rows(&rows);
     plan::build(&t, &g, &feats, &spec, collabs, &|_, _| {}).unwrap().0
 }
 
@@ -201,7 +201,7 @@ fn strict_mode_refuses_a_relaxation_and_names_the_bound() {
     spec.solver.strict = true;
     let t = Territory::embedded_default();
     let g = AdjacencyGraph::build(&t, Contiguity::Queen).unwrap();
-    let f = FeatureMatrix::from_territory(&t);
+    let f = FeatureMatrix::embedded_default(&t).unwrap();
     let err = plan::build(&t, &g, &f, &spec, &[], &|_, _| {}).unwrap_err();
     let msg = err.to_string();
     assert!(
@@ -271,7 +271,7 @@ fn collaborations_csv_errors_name_the_row_and_code() {
 #[test]
 fn spec_errors_name_the_key() {
     let t = Territory::embedded_default();
-    let f = FeatureMatrix::from_territory(&t);
+    let f = FeatureMatrix::embedded_default(&t).unwrap();
     let default = pianura::plan::spec::DEFAULT_SPEC;
     let err = |text: &str| -> String {
         match Spec::parse(text, "my.toml") {
@@ -318,7 +318,7 @@ fn an_extra_feature_from_a_csv_is_weighted_into_the_zones() {
         extra.insert(code.to_string(), pop / 1000.0);
     }
     let (_d, path) = write_temp("extra.csv", &csv);
-    let feats = FeatureMatrix::from_territory(&t).join_csv(&path, &t).unwrap();
+    let feats = FeatureMatrix::embedded_default(&t).unwrap().join_csv(&path, &t).unwrap();
     // Only the extra feature counts, with weight 3.
     let mut spec = quick_spec_for("suap_sue");
     spec.area.features.push("pop2022_k".into());

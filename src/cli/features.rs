@@ -7,13 +7,19 @@ use serde::Serialize;
 
 use pianura::territory::MunicipalityId;
 
-use super::args::FeaturesArgs;
+use pianura::features::default_feature_sources;
+
+use super::args::{AreaArgs, FeaturesArgs};
 use super::common::{load_area, unit_ref, UnitRef};
 
 /// One row of `pianura features --json`.
 #[derive(Debug, Serialize)]
 struct FeatureRow {
     name: String,
+    /// What it measures (the embedded area's features; blank for others).
+    definition: String,
+    /// Where it comes from: the data source, or the file it was read from.
+    source: String,
     mean: f64,
     sd: f64,
     min: f64,
@@ -25,10 +31,14 @@ struct FeatureRow {
 /// `pianura features`.
 pub fn run(args: FeaturesArgs) -> Result<()> {
     let (t, f) = load_area(&args.area)?;
+    let sources = feature_sources(&args.area, f.names());
     let rows: Vec<FeatureRow> = f
         .summary()
         .into_iter()
-        .map(|s| FeatureRow {
+        .zip(sources)
+        .map(|(s, (definition, source))| FeatureRow {
+            definition,
+            source,
             min_unit: unit_ref(&t, MunicipalityId(s.argmin as u32)),
             max_unit: unit_ref(&t, MunicipalityId(s.argmax as u32)),
             name: s.name,
@@ -53,13 +63,38 @@ pub fn run(args: FeaturesArgs) -> Result<()> {
         return Ok(());
     }
     writeln!(out, "{} municipalities, {} features ({})", t.len(), rows.len(), t.source)?;
-    writeln!(out, "{:<16} {:>12} {:>12} {:>12} {:>12}  lowest / highest", "feature", "mean", "sd", "min", "max")?;
+    writeln!(out, "{:<24} {:>11} {:>11} {:>11} {:>11}  {:<38} source", "feature", "mean", "sd", "min", "max", "lowest / highest")?;
     for r in &rows {
-        writeln!(
-            out,
-            "{:<16} {:>12.4} {:>12.4} {:>12.4} {:>12.4}  {} / {}",
-            r.name, r.mean, r.sd, r.min, r.max, r.min_unit.name, r.max_unit.name
-        )?;
+        let extremes = format!("{} / {}", r.min_unit.name, r.max_unit.name);
+        writeln!(out, "{:<24} {:>11.4} {:>11.4} {:>11.4} {:>11.4}  {extremes:<38} {}", r.name, r.mean, r.sd, r.min, r.max, r.source)?;
+    }
+    if args.area.area.is_none() {
+        writeln!(out, "definitions: fixtures/SOURCES.md in the sources, or `pianura features --json`")?;
     }
     Ok(())
+}
+
+/// Definition and source of each feature: the embedded table for the default area's own,
+/// else the file that holds the column (a --features-csv, or the area).
+fn feature_sources(area: &AreaArgs, names: &[String]) -> Vec<(String, String)> {
+    let embedded = if area.area.is_none() { default_feature_sources() } else { Vec::new() };
+    let csv_headers: Vec<(String, Vec<String>)> = area
+        .features_csv
+        .iter()
+        .map(|p| {
+            let headers = csv::Reader::from_path(p).and_then(|mut r| r.headers().map(|h| h.iter().map(str::to_string).collect()));
+            (p.display().to_string(), headers.unwrap_or_default())
+        })
+        .collect();
+    names
+        .iter()
+        .map(|n| {
+            if let Some(s) = embedded.iter().find(|s| &s.feature == n) {
+                return (s.definition.clone(), format!("{}, {} ({})", s.source, s.year, s.licence));
+            }
+            let file = csv_headers.iter().find(|(_, h)| h.contains(n)).map(|(p, _)| p.clone());
+            let area_file = area.area.as_ref().map_or("embedded default area".to_string(), |p| p.display().to_string());
+            (String::new(), file.unwrap_or(area_file))
+        })
+        .collect()
 }

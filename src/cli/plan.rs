@@ -73,6 +73,14 @@ pub fn run(args: PlanArgs) -> Result<()> {
         )),
         (None, Some(_)) => None,
     };
+    // A function the spending data lacks is an error before any solving, not after.
+    if let Some((table, _)) = &spending {
+        for (id, f) in &spec.functions {
+            if let Some(code) = &f.spending {
+                table.require(code, &format!("functions.{id}.spending")).context("cannot price the plan's groups")?;
+            }
+        }
+    }
     // A bar on a terminal, a line every few seconds in a log; nothing for the first second.
     let mut reporter = progress::Reporter::new("plan", !args.quiet);
     let progress = |function: &str, step: &str| reporter.phase(&format!("{function}: {step}"));

@@ -317,4 +317,38 @@ mod tests {
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].members, vec!["017103", "017122"]);
     }
+
+    #[test]
+    fn the_embedded_collaborations_are_the_two_local_police_arrangements_with_sources() {
+        let t = Territory::embedded_default();
+        let (c, notes) = embedded_default(&t, &["ufficio_tecnico", "polizia_locale"]);
+        assert!(notes.is_empty(), "{notes:?}");
+        let members: Vec<Vec<&str>> = c.iter().map(|c| c.members.iter().map(String::as_str).collect()).collect();
+        // Lograto, Longhena, Maclodio, Orzinuovi, Orzivecchi, Villachiara; Leno, Pavone del Mella,
+        // Pralboino, Seniga.
+        assert_eq!(
+            members,
+            [vec!["017091", "017093", "017097", "017125", "017126", "017200"], vec!["017088", "017137", "017152", "017177"]]
+        );
+        assert!(c.iter().all(|c| c.function == "polizia_locale" && c.source.as_deref().is_some_and(|s| s.len() > 10)), "{c:?}");
+    }
+
+    #[test]
+    fn embedded_collaborations_a_spec_or_area_cannot_use_are_left_out_and_said() {
+        let (c, notes) = embedded_default(&Territory::embedded_default(), &["ict"]);
+        assert!(c.is_empty());
+        assert_eq!(notes.len(), 2);
+        assert!(notes[0].contains("left out: the spec has no function `polizia_locale`"), "{notes:?}");
+        let t = Territory::embedded_default();
+        let leno_only: Vec<_> = t
+            .units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.istat != "017088")
+            .map(|(i, _)| crate::territory::MunicipalityId(i as u32))
+            .collect();
+        let (c, notes) = embedded_default(&t.subset(&leno_only, "without Leno"), &["polizia_locale"]);
+        assert_eq!(c.len(), 1);
+        assert!(notes[0].contains("017088 not in the area"), "{notes:?}");
+    }
 }

@@ -4,7 +4,7 @@ use super::*;
 
 fn area() -> (Territory, Vec<String>) {
     let t = Territory::embedded_default();
-    let names = crate::features::FeatureMatrix::from_territory(&t).names().to_vec();
+    let names = crate::features::FeatureMatrix::embedded_default(&t).unwrap().names().to_vec();
     (t, names)
 }
 
