@@ -269,9 +269,9 @@ def build_spending(area, oc, missing):
             if popoc is None:
                 missing.append(f"{istat} {name}: spending {code} population")
             else:
-                diffs.append((abs(popoc - pop) / pop, popoc - pop, code, istat, name, popoc, pop))
+                diffs.append((popoc - pop, code, istat, name, popoc, pop))
             rows.append([istat, name, code, "" if hist is None else euros(hist), "" if popoc is None else popoc])
-    return rows, max(diffs)
+    return rows, max(diffs, key=lambda d: abs(d[0])), max(diffs, key=lambda d: abs(d[0]) / d[5])
 
 
 def build_lombardia(oc):
@@ -330,10 +330,11 @@ def main():
     missing = []
     write(BASSA / "economic.csv", HEADER, build_features(area, mef, oc, asia, degurba, missing))
     write(BASSA / "feature_sources.csv", ["feature", "definition", "source", "year", "licence"], FEATURE_SOURCES)
-    spending, worst = build_spending(area, oc, missing)
+    spending, *worst = build_spending(area, oc, missing)
     write(BASSA / "spending.csv", ["istat", "name", "function", "spending_eur", "population"], spending)
-    print(f"largest OpenCivitas population difference from area pop_2023: {worst[1]:+d} ({100 * worst[0]:.2f} %), "
-          f"{worst[2]} {worst[3]} {worst[4]}: {worst[5]} vs {worst[6]}")
+    for kind, (d, code, istat, name, popoc, pop) in zip(["absolute", "relative"], worst):
+        print(f"largest {kind} difference of OpenCivitas population from area pop_2023: {d:+d} ({100 * d / pop:+.2f} %), "
+              f"{code} {istat} {name}: {popoc} vs {pop}")
     lom, skipped, unnamed, absent = build_lombardia(oc)
     write(LOMBARDIA / "spending_tot.csv", ["istat", "name", "function", "spending_eur", "population"], lom)
     print(f"lombardia: skipped {len(skipped)} rows without standard per-resident spending", *skipped)
