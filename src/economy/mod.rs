@@ -17,11 +17,12 @@
 //! the group's population; savings = Σᵢ sᵢ − that. The range repeats it for every bootstrap b.
 
 mod curve;
+mod huber;
 mod savings;
 mod spending;
 mod total;
 
-pub use curve::{fit, CostCurve, CurveError, CurveParams, Excluded, Verdict};
+pub use curve::{fit, CostCurve, CurveError, CurveParams, Excluded, Verdict, MIN_BOOTSTRAP};
 pub use savings::{group_savings, GroupSavings, Member};
 pub use spending::{SpendingError, SpendingProblem, SpendingRecord, SpendingTable, DEFAULT_SPENDING_SOURCE};
 pub use total::total_savings;

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::huber::percentile_interval;
 use super::CostCurve;
 
 /// A group member's current spending.
@@ -43,6 +44,41 @@ pub struct GroupSavings {
 
 /// The savings of `members` served as one entity of their combined population, by `curve`.
 /// Fewer than two counted members save nothing (zero, with the members listed).
+///
+/// Counted: members with a spending (finite, ≥ 0) and a population > 0; the others are left
+/// out. Associated spending is Σᵢ sᵢ · (P / pᵢ)^b with the curve's b; its range repeats that
+/// for the b of every bootstrap draw and takes the percentiles at the curve's level (the
+/// same rule as the curve's interval). A curve without draws gives a range of one point.
 pub fn group_savings(curve: &CostCurve, members: &[Member]) -> GroupSavings {
-    todo!("{} {}", curve.function, members.len())
+    let (mut counted, mut left_out, mut known) = (Vec::new(), Vec::new(), Vec::new());
+    for m in members {
+        match m.spending_eur {
+            Some(s) if s.is_finite() && s >= 0.0 && m.population.is_finite() && m.population > 0.0 => {
+                counted.push(m.istat.clone());
+                known.push((s, m.population));
+            }
+            _ => left_out.push(m.istat.clone()),
+        }
+    }
+    let population: f64 = known.iter().map(|k| k.1).sum();
+    let current: f64 = known.iter().map(|k| k.0).sum();
+    let associated_at = |b: f64| if known.len() < 2 { current } else { known.iter().map(|(s, p)| s * (population / p).powf(b)).sum() };
+    let associated = associated_at(curve.elasticity);
+    let range = percentile_interval(curve.draws.iter().map(|d| associated_at(d.1)).collect(), curve.level).unwrap_or([associated; 2]);
+    let share = |v: f64| if current > 0.0 { v / current } else { 0.0 };
+    let savings = current - associated;
+    // More associated spending is less saving: the ends swap.
+    let savings_range = [current - range[1], current - range[0]];
+    GroupSavings {
+        counted,
+        left_out,
+        population,
+        current_eur: current,
+        associated_eur: associated,
+        associated_range: range,
+        savings_eur: savings,
+        savings_range,
+        savings_share: share(savings),
+        savings_share_range: [share(savings_range[0]), share(savings_range[1])],
+    }
 }
