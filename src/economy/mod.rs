@@ -20,12 +20,10 @@ mod curve;
 mod huber;
 mod savings;
 mod spending;
-mod total;
 
 pub use curve::{fit, CostCurve, CurveError, CurveParams, Excluded, Verdict, MIN_BOOTSTRAP};
-pub use savings::{group_savings, GroupSavings, Member};
+pub use savings::{group_savings, total_savings, GroupSavings, Member};
 pub use spending::{SpendingError, SpendingProblem, SpendingRecord, SpendingTable, DEFAULT_SPENDING_SOURCE};
-pub use total::total_savings;
 
 #[cfg(test)]
 mod tests;

@@ -50,19 +50,39 @@ pub struct GroupSavings {
 /// for the b of every bootstrap draw and takes the percentiles at the curve's level (the
 /// same rule as the curve's interval). A curve without draws gives a range of one point.
 pub fn group_savings(curve: &CostCurve, members: &[Member]) -> GroupSavings {
-    let (mut counted, mut left_out, mut known) = (Vec::new(), Vec::new(), Vec::new());
-    for m in members {
-        match m.spending_eur {
-            Some(s) if s.is_finite() && s >= 0.0 && m.population.is_finite() && m.population > 0.0 => {
-                counted.push(m.istat.clone());
-                known.push((s, m.population));
+    total_savings(curve, &[members])
+}
+
+/// The savings of several groups together, each served as one entity (as
+/// [`group_savings`] prices it). The range is taken over the bootstrap draws of the sum — a
+/// draw's b prices every group at once — not by adding the groups' own ranges.
+pub fn total_savings(curve: &CostCurve, groups: &[&[Member]]) -> GroupSavings {
+    let (mut counted, mut left_out) = (Vec::new(), Vec::new());
+    let mut known: Vec<Vec<(f64, f64)>> = Vec::new();
+    for members in groups {
+        let mut group = Vec::new();
+        for m in *members {
+            match m.spending_eur {
+                Some(s) if s.is_finite() && s >= 0.0 && m.population.is_finite() && m.population > 0.0 => {
+                    counted.push(m.istat.clone());
+                    group.push((s, m.population));
+                }
+                _ => left_out.push(m.istat.clone()),
             }
-            _ => left_out.push(m.istat.clone()),
         }
+        known.push(group);
     }
-    let population: f64 = known.iter().map(|k| k.1).sum();
-    let current: f64 = known.iter().map(|k| k.0).sum();
-    let associated_at = |b: f64| if known.len() < 2 { current } else { known.iter().map(|(s, p)| s * (population / p).powf(b)).sum() };
+    let population: f64 = known.iter().flatten().map(|k| k.1).sum();
+    let current: f64 = known.iter().flatten().map(|k| k.0).sum();
+    let group_at = |group: &[(f64, f64)], b: f64| -> f64 {
+        let p: f64 = group.iter().map(|k| k.1).sum();
+        if group.len() < 2 {
+            group.iter().map(|k| k.0).sum()
+        } else {
+            group.iter().map(|(s, pi)| s * (p / pi).powf(b)).sum()
+        }
+    };
+    let associated_at = |b: f64| -> f64 { known.iter().map(|g| group_at(g, b)).sum() };
     let associated = associated_at(curve.elasticity);
     let range = percentile_interval(curve.draws.iter().map(|d| associated_at(d.1)).collect(), curve.level).unwrap_or([associated; 2]);
     let share = |v: f64| if current > 0.0 { v / current } else { 0.0 };

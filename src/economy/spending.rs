@@ -237,7 +237,7 @@ impl SpendingTable {
     pub fn embedded_lombardy_total() -> SpendingTable {
         let mut table = SpendingTable::parse(Path::new("embedded Lombardy spending"), LOMBARDY_TOTAL, None)
             .expect("the embedded Lombardy spending is a valid fixture (tested)");
-        table.source = format!("{DEFAULT_SPENDING_SOURCE}; every Lombard municipality");
+        table.source = "every Lombard municipality of the OpenCivitas 2022 total file (historical spending)".to_string();
         table
     }
 

@@ -98,11 +98,10 @@ pub fn estimate(
             .or_default()
             .insert(r.function.clone(), SpendingCell { eur: r.spending_eur, population: r.population });
     }
-    let sample = format!("the {} municipalities of {} with data", "{n}", plan.area.name);
     let (mut curves, mut unfitted) = (Vec::new(), Vec::new());
     for function in &spending.functions {
         let rows: Vec<_> = in_area.iter().copied().filter(|r| &r.function == function).collect();
-        let label = sample.replace("{n}", &rows.len().to_string());
+        let label = format!("{}: {} municipalities with data", plan.area.name, rows.len());
         match fit(function, &label, &rows, params) {
             Ok(c) => curves.push(c),
             Err(e) => unfitted.push((function.clone(), e.to_string())),
@@ -192,6 +191,10 @@ fn summary(f: &FunctionPlan, c: &CostCurve, total: &GroupSavings) -> String {
     );
     let eur = crate::numbers::euros;
     match c.verdict {
+        Verdict::None if lo > 0.0 => format!(
+            "{}: association brings no measurable saving here — larger municipalities spend more per resident, not less: {effect}.",
+            f.label
+        ),
         Verdict::None => format!("{}: association brings no measurable saving here — {effect}.", f.label),
         v => format!(
             "{}: {} — {effect}; the plan's {} groups would spend {} less a year ({} of their {}; range {} to {}).",

@@ -15,6 +15,13 @@ fn problems_of(from: &str, to: &str) -> Vec<SpecProblem> {
     Spec::parse(&DEFAULT_SPEC.replacen(from, to, 1), "s.toml").unwrap().problems(&t, &names)
 }
 
+/// As [`problems_of`], replacing every occurrence (a function's header and its weights table).
+fn problems_of_all(from: &str, to: &str) -> Vec<SpecProblem> {
+    assert!(DEFAULT_SPEC.contains(from), "the default spec has no {from:?}");
+    let (t, names) = area();
+    Spec::parse(&DEFAULT_SPEC.replace(from, to), "s.toml").unwrap().problems(&t, &names)
+}
+
 fn has(problems: &[SpecProblem], key: &str, words: &[&str]) {
     assert!(
         problems.iter().any(|p| p.key == key && words.iter().all(|w| p.message.contains(w))),
@@ -60,28 +67,32 @@ fn k_must_be_between_one_and_the_municipalities() {
 
 #[test]
 fn all_zero_weights_are_rejected() {
-    let p = problems_of(
-        "log_pop = 1.0, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
-        "log_pop = 0.0, log_density = 0.0, share_65plus = 0.0, share_under15 = 0.0, growth = 0.0",
-    );
-    has(&p, "functions.ufficio_tecnico.weights", &["every feature weighs 0"]);
+    let (t, names) = area();
+    let mut s = Spec::embedded_default();
+    let w = &mut s.functions.get_mut("ufficio_tecnico").unwrap().weights;
+    assert_eq!(w.len(), names.len(), "the default names every feature's weight");
+    w.values_mut().for_each(|v| *v = 0.0);
+    has(&s.problems(&t, &names), "functions.ufficio_tecnico.weights", &["every feature weighs 0"]);
     // Some zero weights are fine.
-    assert!(problems_of("log_pop = 1.0, log_density = 2.0", "log_pop = 0.0, log_density = 0.0").is_empty());
+    let mut s = Spec::embedded_default();
+    let w = &mut s.functions.get_mut("ufficio_tecnico").unwrap().weights;
+    w.values_mut().take(names.len() - 1).for_each(|v| *v = 0.0);
+    assert!(s.problems(&t, &names).is_empty());
 }
 
 #[test]
 fn weights_must_be_usable_numbers() {
     for (w, word) in [("1e308", "largest weight"), ("-1.0", "≥ 0"), ("nan", "finite"), ("inf", "finite"), ("1e-9", "smallest weight")] {
-        let p = problems_of("log_pop = 1.5,", &format!("log_pop = {w},"));
+        let p = problems_of("log_pop = 1.5\n", &format!("log_pop = {w}\n"));
         has(&p, "functions.polizia_locale.weights.log_pop", &[word]);
     }
-    assert!(problems_of("log_pop = 1.5,", "log_pop = 1e6,").is_empty());
+    assert!(problems_of("log_pop = 1.5\n", "log_pop = 1e6\n").is_empty());
 }
 
 #[test]
 fn a_feature_listed_twice_is_rejected() {
-    let p = problems_of("\"growth\"]", "\"growth\", \"log_pop\"]");
-    has(&p, "area.features[5]", &["log_pop", "twice"]);
+    let p = problems_of("\"log_need_roads_pc\",\n]", "\"log_need_roads_pc\", \"log_pop\",\n]");
+    has(&p, "area.features[15]", &["log_pop", "twice"]);
 }
 
 #[test]
@@ -94,7 +105,10 @@ fn a_unit_listed_twice_is_rejected() {
 fn keep_together_needs_two_distinct_members_in_one_group_each() {
     let at = "functions.ict.keep_together";
     has(
-        &problems_of("keep_together = []\nkeep_apart = []\n\n# Local police", "keep_together = [[]]\nkeep_apart = []\n\n# Local police"),
+        &problems_of(
+            "keep_together = []\nkeep_apart = []\n# Why: the technical",
+            "keep_together = [[]]\nkeep_apart = []\n# Why: the technical",
+        ),
         "functions.ufficio_tecnico.keep_together[0]",
         &["is empty"],
     );
@@ -139,11 +153,11 @@ fn population_bounds_need_a_population_for_every_municipality() {
 
 #[test]
 fn function_ids_are_safe_file_names_and_not_all() {
-    let p = problems_of("[functions.ict]", "[functions.\"../ict\"]");
+    let p = problems_of_all("[functions.ict", "[functions.\"../ict\"");
     has(&p, "functions.../ict", &["ASCII letters"]);
-    let p = problems_of("[functions.ict]", "[functions.all]");
+    let p = problems_of_all("[functions.ict", "[functions.all");
     has(&p, "functions.all", &["reserved"]);
-    let p = problems_of("[functions.ict]", "[functions.Polizia_Locale]");
+    let p = problems_of_all("[functions.ict", "[functions.Polizia_Locale");
     has(&p, "functions.polizia_locale", &["only in case"]);
 }
 
