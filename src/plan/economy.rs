@@ -17,7 +17,9 @@ regression (k = 1.345) on the municipalities' current spending; b is the elastic
 are left out: a union or convention probably spends for them. The interval is the 5–95 % percentile interval of a pairs \
 bootstrap (999 resamples, seeded). A group served as one entity keeps each member's own level and applies only the size \
 effect: Σ sᵢ·(P/pᵢ)^b, with sᵢ, pᵢ a member's spending and residents and P the group's; its range repeats the sum for \
-every bootstrap b. The estimate is a size effect only: it says nothing of service quality, transition costs or staff.";
+every bootstrap b. The curve is cross-sectional: where larger municipalities also need more (local police in towns), b mixes \
+need with size, and a positive b means association shows no saving, not that it costs more. The estimate is a size effect \
+only: it says nothing of service quality, transition costs or staff.";
 
 /// Spending of one municipality for one function.
 #[derive(Debug, Clone, PartialEq, Serialize)]
