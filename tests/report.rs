@@ -2,8 +2,10 @@
 //! it) loads `report.html` and its self-check reports what was drawn; the test judges it
 //! against the territory and plan.json it loads itself: one shape per ISTAT code on every
 //! function's map, a legend per map, every label inside its SVG, no load error and no
-//! external reference. A screenshot is saved to `target/report-screenshot.png`. Also checks
-//! the other outputs of `pianura plan`.
+//! external reference; a cost chart per priced function with a dot per municipality and a
+//! point per group. Screenshots are saved to `target/report-screenshot.png` and
+//! `target/report-economy.png`. Also checks the other outputs of `pianura plan` (plan.csv's
+//! feature and spending columns against plan.json).
 
 mod common;
 
@@ -36,13 +38,21 @@ fn browser(profile: &Path) -> Command {
 
 /// Runs `pianura plan` with the default spec but a small node budget (the report is the
 /// subject here, not the optimum) and a renamed area, so the report must take the name from
-/// the plan.
+/// the plan. Where the default spec prices no function, local police and the technical office
+/// are priced with the embedded spending (`pol`, `vt`), so the report has cost charts.
 fn plan_into(out: &Path) {
-    let spec = pianura::plan::spec::DEFAULT_SPEC.replacen("node_limit = 60", "node_limit = 3", 1).replacen(
+    let mut spec = pianura::plan::spec::DEFAULT_SPEC.replacen("node_limit = 60", "node_limit = 3", 1).replacen(
         "name = \"Bassa Bresciana (ambiti 8, 9, 10)\"",
         &format!("name = \"{AREA}\""),
         1,
     );
+    if !spec.contains("\nspending = ") {
+        for (label, code) in [("Polizia locale", "pol"), ("Ufficio tecnico", "vt")] {
+            let line = format!("label = \"{label}\"\n");
+            assert!(spec.contains(&line), "the default spec labels {label} as this test expects");
+            spec = spec.replacen(&line, &format!("{line}spending = \"{code}\"\n"), 1);
+        }
+    }
     assert!(spec.contains(AREA), "the default spec names its area as this test expects");
     assert!(spec.contains("\nnode_limit = 3\n"), "the default spec sets node_limit as this test expects");
     let spec_path = out.parent().unwrap().join("quick.toml");
@@ -135,6 +145,10 @@ fn report_renders_every_map_in_chromium_and_outputs_agree() {
         assert!(m["rendered"][0].as_f64().unwrap() > 200.0 && m["rendered"][1].as_f64().unwrap() > 100.0, "{id}: map on screen {m}");
         assert_eq!(m["zone_lines"].as_u64().unwrap() as usize, zones, "{id}: one outline per zone");
         assert_eq!(m["group_lines"].as_u64().unwrap() as usize, groups, "{id}: one outline per group");
+        // Existing collaborations: a dashed outline and a legend entry each, none elsewhere.
+        let collabs = f["collaborations"].as_array().unwrap().len();
+        assert_eq!(m["collab_lines"].as_u64().unwrap() as usize, collabs, "{id}: one dashed outline per collaboration");
+        assert_eq!(m["legend"]["collabs"].as_u64().unwrap() as usize, collabs, "{id}: one legend entry per collaboration");
         // A legend beside the map: every zone, three line styles, the number key.
         let legend = &m["legend"];
         assert!(legend.is_object(), "{id}: legend present");
@@ -160,6 +174,7 @@ fn report_renders_every_map_in_chromium_and_outputs_agree() {
             assert!(inside, "{id}: label {l} leaves the viewBox {vb:?}");
         }
     }
+    charts_agree_with_the_plan(&check, &plan);
     assert_eq!(check["errors"], serde_json::json!([]), "nothing failed to load");
     assert_eq!(check["external"], 0);
 
@@ -189,6 +204,119 @@ fn report_renders_every_map_in_chromium_and_outputs_agree() {
     }
     let csv_rows = std::fs::read_to_string(out.join("plan.csv")).unwrap().lines().count();
     assert_eq!(csv_rows, 1 + 4 * 42);
+    csv_agrees_with_the_plan(&out, &plan);
+    let attribution = gj["attribution"].as_str().unwrap();
+    assert_eq!(attribution.contains("OpenCivitas"), !plan["economy"].is_null(), "{attribution}");
+    for f in features {
+        let p = &f["properties"];
+        for (j, name) in plan["features"]["names"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(p[name.as_str().unwrap()], plan["features"]["values"][p["istat"].as_str().unwrap()][j], "ict.geojson {name}");
+        }
+    }
+
+    chart_screenshot(dir.path(), &out, &plan);
+}
+
+/// The cost charts the browser drew, against plan.json: one per priced function with a curve,
+/// a dot per municipality with spending for its code, a point per group with counted
+/// residents (every group, unless all its members are left out), every text inside, a curve.
+fn charts_agree_with_the_plan(check: &Value, plan: &Value) {
+    let charts = check["charts"].as_array().expect("charts in the self-check");
+    let priced: Vec<&Value> =
+        plan["functions"].as_array().unwrap().iter().filter(|f| !f["economy"].is_null() && !f["economy"]["curve"].is_null()).collect();
+    assert!(!priced.is_empty(), "the test plan prices at least one function");
+    assert_eq!(charts.len(), priced.len(), "one chart per function with a cost curve");
+    let spending = plan["economy"]["spending"].as_object().unwrap();
+    for (c, f) in charts.iter().zip(&priced) {
+        let (id, e) = (&f["id"], &f["economy"]);
+        assert_eq!(&c["function"], id, "charts in plan order");
+        let code = e["spending_function"].as_str().unwrap();
+        let dots = spending.values().filter(|cells| cells.get(code).is_some()).count();
+        assert!(dots > 0, "{id}: municipalities with spending for {code}");
+        assert_eq!(c["dots"].as_u64().unwrap() as usize, dots, "{id}: one dot per municipality with spending for {code}");
+        assert_eq!(c["excluded"].as_u64().unwrap() as usize, e["curve"]["excluded"].as_array().unwrap().len(), "{id}: left-out marks");
+        let groups = e["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), f["groups"].as_array().unwrap().len(), "{id}: every group priced");
+        let drawable =
+            groups.iter().filter(|g| g["population"].as_f64().unwrap() > 0.0 && g["current_eur"].as_f64().unwrap() > 0.0).count();
+        let empty = groups.iter().filter(|g| g["counted"].as_array().unwrap().is_empty()).count();
+        assert_eq!(drawable, groups.len() - empty, "{id}: only groups with no counted member lack a point");
+        assert_eq!(c["groups"].as_u64().unwrap() as usize, drawable, "{id}: one point per group");
+        assert_eq!(c["group_labels"], c["groups"], "{id}: every group point labelled");
+        assert_eq!(c["labels_inside"], true, "{id}: texts leaving the chart: {}", c["outside"]);
+        assert_eq!(c["curve"], true, "{id}: the fitted curve drawn");
+        assert_eq!(c["band"], true, "{id}: the band drawn");
+        assert!(c["rendered"][0].as_f64().unwrap() >= 600.0, "{id}: chart readable on screen {c}");
+    }
+}
+
+/// plan.csv: the compared features' raw values and the spending of each row's function, as
+/// plan.json has them (parsed from both files).
+fn csv_agrees_with_the_plan(out: &Path, plan: &Value) {
+    let mut r = csv::Reader::from_path(out.join("plan.csv")).unwrap();
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let names: Vec<&str> = plan["features"]["names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(!names.is_empty());
+    let mut expected = vec!["function", "istat", "name", "pop", "zone", "group", "zone_lead", "group_lead"];
+    expected.extend(&names);
+    expected.extend(["spending_function", "spending_eur", "spending_per_resident"]);
+    assert_eq!(header, expected);
+    let functions = plan["functions"].as_array().unwrap();
+    let mut priced_cells = 0;
+    for row in r.records() {
+        let row = row.unwrap();
+        let (function, istat) = (&row[0], &row[1]);
+        for (j, _) in names.iter().enumerate() {
+            let want = plan["features"]["values"][istat][j].as_f64().unwrap();
+            assert_eq!(row[8 + j].parse::<f64>().unwrap(), want, "{function} {istat}: {}", names[j]);
+        }
+        let at = 8 + names.len();
+        let f = functions.iter().find(|f| f["id"] == function).unwrap();
+        match f["economy"]["spending_function"].as_str() {
+            None => assert!(row[at].is_empty() && row[at + 1].is_empty() && row[at + 2].is_empty(), "{function} {istat}: no spending"),
+            Some(code) => {
+                assert_eq!(&row[at], code);
+                let cell = &plan["economy"]["spending"][istat][code];
+                if cell.is_null() {
+                    assert!(row[at + 1].is_empty() && row[at + 2].is_empty());
+                    continue;
+                }
+                let (eur, pop) = (cell["eur"].as_f64().unwrap(), cell["population"].as_f64().unwrap());
+                assert_eq!(row[at + 1].parse::<f64>().unwrap(), eur, "{function} {istat}: spending_eur");
+                let per = row[at + 2].parse::<f64>().unwrap();
+                assert!((per - eur / pop).abs() <= 1e-9 * per.abs().max(1.0), "{function} {istat}: {per} ≠ {eur}/{pop}");
+                priced_cells += 1;
+            }
+        }
+    }
+    assert!(priced_cells > 0, "plan.csv carries spending");
+}
+
+/// `target/report-economy.png`: the first cost chart, cut out of the report with the page's
+/// style (a fragment URL does not scroll a headless screenshot reliably).
+fn chart_screenshot(dir: &Path, out: &Path, plan: &Value) {
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let style = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap() + 8];
+    let id = plan["functions"].as_array().unwrap().iter().find(|f| !f["economy"]["curve"].is_null()).unwrap()["id"].as_str().unwrap();
+    let start = html.find(&format!(r#"<h3 id="economy-{id}""#)).expect("the economy subsection");
+    let end = start + html[start..].find("</figure>").expect("the chart's figure") + 9;
+    let page = dir.join("chart.html");
+    std::fs::write(
+        &page,
+        format!(r#"<!DOCTYPE html><html><head><meta charset="utf-8">{style}</head><body><main>{}</main></body></html>"#, &html[start..end]),
+    )
+    .unwrap();
+    let shot = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("report-economy.png");
+    let _ = std::fs::remove_file(&shot);
+    let status = browser(&dir.join("profile-chart"))
+        .args(["--window-size=820,720", "--hide-scrollbars"])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let png = std::fs::read(&shot).unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "a real chart screenshot ({} bytes)", png.len());
 }
 
 #[test]

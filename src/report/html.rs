@@ -1,8 +1,9 @@
 //! The self-contained HTML report: inline CSS and SVG, no external resource, one section per
 //! function (map, zones, groups, collaborations, explanations), a comparison across functions,
 //! and the method and data attribution. A small inline script writes what the browser drew
-//! (per map: shapes and their ISTAT codes, fills, label boxes, the legend; load errors,
-//! external references) into `#selfcheck`, which the browser test reads and judges.
+//! (per map: shapes and their ISTAT codes, fills, label boxes, collaboration outlines, the
+//! legend; per cost chart: dots, group points, whether every text stays inside, the curve;
+//! load errors, external references) into `#selfcheck`, which the browser test reads and judges.
 //!
 //! The page is a maud template: every value is escaped as it is written. The maps come from
 //! [`super::svg`] as finished SVG (escaped there), inserted as is.
@@ -11,6 +12,7 @@ use crate::numbers::thousands;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::svg::{badge, colour, group_index, key_numbers, Canvas, GROUP_LINE, ZONE_LINE};
+use super::{collab_html, economy_html};
 use crate::plan::{FunctionPlan, Plan, SolverRecord, Timings, UnitRef};
 use crate::status::{SolverKind, Status, AUTO_EXACT_MAX_UNITS as AUTO_MAX_UNITS};
 use crate::territory::Territory;
@@ -56,11 +58,23 @@ pub(crate) const SELFCHECK: &str = r#"
         istat:[].map.call(shapes,function(s){return s.getAttribute('data-istat');}),
         fills:Object.keys(fills).length,empty:empty,viewBox:box(vb),rendered:[r.width,r.height],
         zone_lines:m.querySelectorAll('.zone-line').length,group_lines:m.querySelectorAll('.group-line').length,
+        collab_lines:m.querySelectorAll('.collab-line').length,
         labels:[].map.call(m.querySelectorAll('text'),function(t){return {text:t.textContent,box:box(t.getBBox())};}),
-        legend:legend?{zones:legend.querySelectorAll('[data-zone]').length,lines:legend.querySelectorAll('.line').length,key:legend.querySelectorAll('.key li').length}:null};});
+        legend:legend?{zones:legend.querySelectorAll('[data-zone]').length,lines:legend.querySelectorAll('.line').length,
+          collabs:legend.querySelectorAll('.collab-key').length,key:legend.querySelectorAll('.key li').length}:null};});
+    // Cost charts: text boxes in screen space (the y title is rotated), against the SVG's box.
+    var charts=[].map.call(document.querySelectorAll('svg.cost-chart'),function(c){
+      var r=c.getBoundingClientRect(),outside=[],texts=c.querySelectorAll('text');
+      [].forEach.call(texts,function(t){var b=t.getBoundingClientRect();
+        if(!(b.width>0&&b.height>0)||b.left<r.left-0.5||b.top<r.top-0.5||b.right>r.right+0.5||b.bottom>r.bottom+0.5)outside.push(t.textContent);});
+      var curve=c.querySelector('path.curve');
+      return {function:c.getAttribute('data-function'),dots:c.querySelectorAll('.dot').length,
+        excluded:c.querySelectorAll('.dot.excluded').length,groups:c.querySelectorAll('.group-point').length,
+        group_labels:c.querySelectorAll('.group-label').length,texts:texts.length,labels_inside:outside.length===0,outside:outside,
+        curve:!!(curve&&curve.getAttribute('d')&&curve.getTotalLength()>0),band:!!c.querySelector('path.band'),rendered:[r.width,r.height]};});
     var external=[].filter.call(document.querySelectorAll('[src],[href]'),function(el){
       var v=el.getAttribute('src')||el.getAttribute('href')||'';return /^(https?:)?\/\//.test(v);}).length;
-    document.getElementById('selfcheck').textContent=JSON.stringify({maps:maps,errors:errors,external:external});
+    document.getElementById('selfcheck').textContent=JSON.stringify({maps:maps,charts:charts,errors:errors,external:external});
   }
   document.addEventListener('DOMContentLoaded',check);window.addEventListener('load',check);
 })();
@@ -101,7 +115,7 @@ pub fn render(plan: &Plan, timings: &Timings, t: &Territory) -> String {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width,initial-scale=1";
                 title { "pianura — " (a.name) }
-                style { (PreEscaped(STYLE)) }
+                style { (PreEscaped(STYLE)) (PreEscaped(economy_html::STYLE)) }
                 script { (PreEscaped(SELFCHECK)) }
             }
             body {
@@ -160,6 +174,7 @@ pub fn render(plan: &Plan, timings: &Timings, t: &Territory) -> String {
                     }
                     (comparison(plan))
                     (method(plan, timings, t))
+                    (economy_html::method(plan))
                     pre id="selfcheck" hidden {}
                 }
             }
@@ -255,24 +270,8 @@ fn function_section(f: &FunctionPlan, canvas: &Canvas, t: &Territory, plan: &Pla
                 }
             }
         }
-        @if !f.collaborations.is_empty() {
-            h3 { "Existing collaborations" }
-            table {
-                tr { th { "Name" } th { "Members" } th { "Outcome" } }
-                @for c in &f.collaborations {
-                    tr {
-                        td { (c.name) }
-                        td { (names(&c.members)) }
-                        td {
-                            @match &c.reason {
-                                None => { span.ok { "kept together" } }
-                                Some(r) => { span.warn { "split" } ": " (r) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        (collab_html::table(f))
+        (economy_html::section(f, plan, t))
     }
 }
 
@@ -386,6 +385,7 @@ fn legend(f: &FunctionPlan, t: &Territory) -> Markup {
                     }
                     "other municipality, by number (key below)"
                 }
+                (collab_html::legend_entry(f))
             }
             h4 { "Municipalities by number" }
             ol.key { @for i in order { li { b { (numbers[i]) } (t.units[i].name) } } }

@@ -192,6 +192,17 @@ impl Canvas {
                 );
             }
         }
+        // Existing collaborations, dashed over everything (at most one per municipality and function).
+        let (stroke, width, dash) = super::collab_html::COLLAB_LINE;
+        for c in &f.collaborations {
+            if let Some(d) = self.outline(t, c.members.iter().map(|m| m.istat.as_str())) {
+                let _ = write!(
+                    body,
+                    r#"<path class="collab-line" d="{d}" fill="none" stroke="{stroke}" stroke-width="{width}" stroke-dasharray="{dash}" stroke-linejoin="round"><title>{}</title></path>"#,
+                    html_escape(&c.name)
+                );
+            }
+        }
         // Labels: a number for every municipality, a badge for leads (placed first, fixed),
         // then each lead's name beside its badge where it overlaps the fewest other labels.
         let mut placed: Vec<Rect> = Vec::new();
@@ -270,24 +281,24 @@ const EDGE: f64 = 3.0;
 
 /// A label's box in px.
 #[derive(Debug, Clone, Copy)]
-struct Rect {
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
+pub(super) struct Rect {
+    pub(super) x0: f64,
+    pub(super) y0: f64,
+    pub(super) x1: f64,
+    pub(super) y1: f64,
 }
 
 impl Rect {
-    fn around(x: f64, y: f64, half_w: f64, half_h: f64) -> Rect {
+    pub(super) fn around(x: f64, y: f64, half_w: f64, half_h: f64) -> Rect {
         Rect { x0: x - half_w, y0: y - half_h, x1: x + half_w, y1: y + half_h }
     }
 
-    fn centre(&self) -> (f64, f64) {
+    pub(super) fn centre(&self) -> (f64, f64) {
         ((self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0)
     }
 
     /// Area shared with `o`, px².
-    fn overlap(&self, o: &Rect) -> f64 {
+    pub(super) fn overlap(&self, o: &Rect) -> f64 {
         (self.x1.min(o.x1) - self.x0.max(o.x0)).max(0.0) * (self.y1.min(o.y1) - self.y0.max(o.y0)).max(0.0)
     }
 }
@@ -298,7 +309,7 @@ pub fn group_index(gid: &str) -> usize {
 }
 
 /// A generous estimate of a label's width in px (system sans-serif), to keep it inside the map.
-fn text_width(s: &str, size: f64, bold: bool) -> f64 {
+pub(super) fn text_width(s: &str, size: f64, bold: bool) -> f64 {
     s.chars().count() as f64 * size * if bold { 0.72 } else { 0.62 }
 }
 
