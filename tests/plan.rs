@@ -289,7 +289,7 @@ fn spec_errors_name_the_key() {
     let too_small = default.replacen("min_pop = 6500, max_pop = 55000", "min_pop = 6500, max_pop = 9000", 1);
     let m = err(&too_small);
     assert!(m.contains("functions.ict.groups.max_pop") && m.contains("Montichiari"), "{m}");
-    let bad_weight = default.replacen("growth = 1.5 }", "income = 1.5 }", 1);
+    let bad_weight = default.replacen("log_units_per_1000 = 2.5\n", "income = 2.5\n", 1);
     let m = err(&bad_weight);
     assert!(m.contains("functions.suap_sue.weights") && m.contains("income"), "{m}");
     let bad_units = default.replacen("units = []", "units = [\"017103\", \"099999\"]", 1);

@@ -273,7 +273,20 @@ pub fn max_p_with(
                     }
                     o
                 }
-                Err(_) => kept(inst, &cons_p, params.objective, found, clock),
+                Err(e) => {
+                    // Never silently: the partition kept is the count search's, not the method's.
+                    let timed_out = time_left() <= 0.0;
+                    let why = if timed_out { format!("the time limit ({limit} s) stopped") } else { "ended".to_string() };
+                    let name = format!("{method:?}").to_lowercase();
+                    cut_short.push(format!(
+                        "{why} the {name} search at {p} zones without a partition ({e}); the count search's partition is kept"
+                    ));
+                    let mut o = kept(inst, &cons_p, params.objective, found, clock);
+                    if timed_out {
+                        o.status = super::Status::TimeLimit;
+                    }
+                    o
+                }
             }
         }
     };

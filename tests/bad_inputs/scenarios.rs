@@ -11,6 +11,9 @@ fn fails(text: &str, culprits: &[&str]) -> String {
     sb.fails(&["compare", "--scenarios", &s, "--out", "prev"], culprits)
 }
 
+/// The demographic features of the default area (the economic ones are the library's list).
+const DEMOGRAPHIC: [&str; 5] = ["log_pop", "log_density", "share_65plus", "share_under15", "growth"];
+
 /// A valid first scenario, then `second` as scenario #2.
 fn second(second: &str) -> String {
     format!("[[scenario]]\nname = \"ok\"\nk = 3\nmethod = \"ward\"\n\n[[scenario]]\nname = \"bad\"\nmethod = \"ward\"\n{second}\n")
@@ -62,7 +65,11 @@ fn all_zero_weights_with_a_feature_list() {
 #[test]
 fn all_zero_weights_on_every_feature() {
     fails(
-        &second("k = 3\nweights = { log_pop = 0.0, log_density = 0.0, share_65plus = 0.0, share_under15 = 0.0, growth = 0.0 }"),
+        // Every feature of the default area (demographic and economic), each at 0.
+        &second(&format!(
+            "k = 3\nweights = {{ {} }}",
+            DEMOGRAPHIC.iter().chain(pianura::features::ECONOMIC_FEATURES).map(|f| format!("{f} = 0.0")).collect::<Vec<_>>().join(", ")
+        )),
         &["scenario `bad` (#2)", "`weights`", "every feature weighs 0"],
     );
 }

@@ -21,7 +21,26 @@ fn fails(from: &str, to: &str, culprits: &[&str]) -> String {
     sb.fails(&["plan", "--spec", &s, "--out", "prev"], &[&["spec.toml"], culprits].concat())
 }
 
-const UT_WEIGHTS: &str = "log_pop = 1.0, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5";
+/// Two lines of the technical office's weights table (the first `log_pop = 1.0` of the spec).
+const UT_WEIGHTS: &str = "degurba = 1.0\nlog_pop = 1.0\n";
+/// The features list of the area (its last line and the closing bracket).
+const LAST_FEATURE: &str = "\"log_need_roads_pc\",\n]";
+/// As [`fails`], replacing every occurrence of `from`.
+fn fails_all(from: &str, to: &str, culprits: &[&str]) -> String {
+    let sb = Sandbox::new();
+    let s = spec(&sb, from, to, true);
+    sb.fails(&["plan", "--spec", &s, "--out", "prev"], &[&["spec.toml"], culprits].concat())
+}
+
+/// The default spec's `[functions.ufficio_tecnico.weights]` table, every weight set to 0.
+fn ut_weights_zero() -> (String, String) {
+    let start = DEFAULT.find("[functions.ufficio_tecnico.weights]\n").unwrap();
+    let block = &DEFAULT[start..start + DEFAULT[start..].find("\n\n").unwrap()];
+    let zero: Vec<String> = block.lines().map(|l| l.split_once(" = ").map_or(l.to_string(), |(k, _)| format!("{k} = 0.0"))).collect();
+    assert_eq!(zero.len(), 16, "a header and the 15 features: {block}");
+    (block.to_string(), zero.join("\n"))
+}
+
 const UT_ZONES: &str = "zones = { k = 4, min_pop = 30000 }";
 const ICT_TOGETHER: &str = "count = \"most\" }\nkeep_together = []\nkeep_apart = []";
 
@@ -68,84 +87,55 @@ fn k_above_the_municipalities() {
 
 #[test]
 fn all_zero_weights() {
-    fails(
-        UT_WEIGHTS,
-        "log_pop = 0.0, log_density = 0.0, share_65plus = 0.0, share_under15 = 0.0, growth = 0.0",
-        &["functions.ufficio_tecnico.weights", "every feature weighs 0"],
-    );
+    let (block, zero) = ut_weights_zero();
+    fails(&block, &zero, &["functions.ufficio_tecnico.weights", "every feature weighs 0"]);
 }
 
 #[test]
 fn weight_of_1e308() {
-    fails(
-        UT_WEIGHTS,
-        "log_pop = 1e308, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
-        &["functions.ufficio_tecnico.weights.log_pop", "1e308", "largest weight"],
-    );
+    fails(UT_WEIGHTS, "degurba = 1.0\nlog_pop = 1e308\n", &["functions.ufficio_tecnico.weights.log_pop", "1e308", "largest weight"]);
 }
 
 #[test]
 fn weight_negative() {
-    fails(
-        UT_WEIGHTS,
-        "log_pop = -1.0, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
-        &["functions.ufficio_tecnico.weights.log_pop", "-1"],
-    );
+    fails(UT_WEIGHTS, "degurba = 1.0\nlog_pop = -1.0\n", &["functions.ufficio_tecnico.weights.log_pop", "-1"]);
 }
 
 #[test]
 fn weight_nan() {
-    fails(
-        UT_WEIGHTS,
-        "log_pop = nan, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
-        &["functions.ufficio_tecnico.weights.log_pop", "NaN"],
-    );
+    fails(UT_WEIGHTS, "degurba = 1.0\nlog_pop = nan\n", &["functions.ufficio_tecnico.weights.log_pop", "NaN"]);
 }
 
 #[test]
 fn weight_infinite() {
-    fails(
-        UT_WEIGHTS,
-        "log_pop = inf, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
-        &["functions.ufficio_tecnico.weights.log_pop", "inf"],
-    );
+    fails(UT_WEIGHTS, "degurba = 1.0\nlog_pop = inf\n", &["functions.ufficio_tecnico.weights.log_pop", "inf"]);
 }
 
 #[test]
 fn weight_as_a_string() {
-    fails(
-        UT_WEIGHTS,
-        "log_pop = \"1\", log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
-        &["[functions.ufficio_tecnico]", "log_pop"],
-    );
+    fails(UT_WEIGHTS, "degurba = 1.0\nlog_pop = \"1\"\n", &["[functions.ufficio_tecnico.weights]", "log_pop = \"1\"", "expected f64"]);
 }
 
 #[test]
 fn weight_for_a_feature_not_compared() {
-    fails(
-        UT_WEIGHTS,
-        "income = 1.0, log_density = 2.0, share_65plus = 0.5, share_under15 = 0.5, growth = 0.5",
-        &["functions.ufficio_tecnico.weights", "income"],
-    );
+    fails(UT_WEIGHTS, "degurba = 1.0\nincome = 1.0\n", &["functions.ufficio_tecnico.weights", "income"]);
 }
 
 #[test]
 fn feature_listed_twice() {
-    fails("\"growth\"]", "\"growth\", \"log_density\"]", &["area.features[5]", "log_density", "twice"]);
+    fails(LAST_FEATURE, "\"log_need_roads_pc\", \"log_density\",\n]", &["area.features[15]", "log_density", "twice"]);
 }
 
 #[test]
 fn unknown_feature() {
-    fails("\"growth\"]", "\"growth\", \"income\"]", &["area.features[5]", "income"]);
+    fails(LAST_FEATURE, "\"log_need_roads_pc\", \"income\",\n]", &["area.features[15]", "income"]);
 }
 
 #[test]
 fn no_feature() {
-    fails(
-        "features = [\"log_pop\", \"log_density\", \"share_65plus\", \"share_under15\", \"growth\"]",
-        "features = []",
-        &["area.features", "no feature"],
-    );
+    let start = DEFAULT.find("features = [").unwrap();
+    let list = &DEFAULT[start..start + DEFAULT[start..].find(']').unwrap() + 1];
+    fails(list, "features = []", &["area.features", "no feature"]);
 }
 
 #[test]
@@ -236,17 +226,17 @@ fn keep_apart_of_one_code() {
 
 #[test]
 fn function_id_with_a_path() {
-    fails("[functions.ict]", "[functions.\"../ict\"]", &["functions.../ict", "ASCII letters"]);
+    fails_all("[functions.ict", "[functions.\"../ict\"", &["functions.../ict", "ASCII letters"]);
 }
 
 #[test]
 fn function_id_all_is_reserved() {
-    fails("[functions.ict]", "[functions.all]", &["functions.all", "reserved"]);
+    fails_all("[functions.ict", "[functions.all", &["functions.all", "reserved"]);
 }
 
 #[test]
 fn function_ids_differing_in_case() {
-    fails("[functions.ict]", "[functions.SUAP_SUE]", &["functions.suap_sue", "only in case"]);
+    fails_all("[functions.ict", "[functions.SUAP_SUE", &["functions.suap_sue", "only in case"]);
 }
 
 #[test]
