@@ -273,6 +273,22 @@ pub fn max_p_with(
                     }
                     o
                 }
+                Err(e) if time_left() > 0.0 && method != Method::Exact => {
+                    // The heuristic missed a count the search reached: it starts again from the
+                    // search's partition, which meets every bound, and improves it.
+                    let start = match &found {
+                        Found::Witness(w) => w,
+                        Found::Solved(o) => &o.partition,
+                    };
+                    match last.check().map_err(SolveError::from).and_then(|c| super::heuristic::solve_from(inst, &cons_p, &c, start)) {
+                        Ok(o) => o,
+                        Err(_) => {
+                            cut_short
+                                .push(format!("the heuristic found no partition at {p} zones ({e}); the count search's partition is kept"));
+                            kept(inst, &cons_p, params.objective, found, clock)
+                        }
+                    }
+                }
                 Err(e) => {
                     // Never silently: the partition kept is the count search's, not the method's.
                     let timed_out = time_left() <= 0.0;
