@@ -69,6 +69,14 @@ fn every_group_is_priced_from_its_members_spending_by_the_size_effect() {
             if counted.len() >= 2 {
                 assert_eq!(s.savings_eur > 0.0, b < 0.0);
             }
+            // Larger than every municipality of the fixture with that spending (Montichiari's
+            // 26,180 residents at most): the estimate extrapolates, and says so.
+            let largest = fixture
+                .iter()
+                .filter(|((istat, code), _)| code == &e.spending_function && !excluded.contains(&istat.as_str()))
+                .map(|(_, (_, pop))| *pop)
+                .fold(0.0, f64::max);
+            assert_eq!(ge.beyond_sample, p > largest, "{} {}: {p} residents, largest {largest}", fp.id, gp.id);
             current_all += current;
             saved_all += current - associated;
         }
@@ -78,6 +86,10 @@ fn every_group_is_priced_from_its_members_spending_by_the_size_effect() {
         assert!(total.savings_range[0] <= total.savings_eur && total.savings_eur <= total.savings_range[1]);
         let said = if c.verdict == Verdict::None { "no measurable saving" } else { "less a year" };
         assert!(e.summary.contains(said), "{}", e.summary);
+        let beyond = e.groups.iter().filter(|g| g.beyond_sample).count();
+        if c.verdict != Verdict::None && beyond > 0 {
+            assert!(e.summary.contains(&format!("{beyond} of the groups")) && e.summary.contains("extrapolates"), "{}", e.summary);
+        }
     }
     // Brandico's historical police spending is zero (its police is a union's): left out.
     let pol = plan.economy.as_ref().unwrap().curves.iter().find(|c| c.function == "pol").unwrap();

@@ -51,6 +51,9 @@ pub struct PlanEconomy {
 pub struct GroupEconomy {
     /// Group id (`2.3`).
     pub group: String,
+    /// Its counted residents exceed the curve's largest municipality: the estimate
+    /// extrapolates the curve beyond the sizes it was fitted on.
+    pub beyond_sample: bool,
     /// Its spending now and served as one entity.
     #[serde(flatten)]
     pub savings: GroupSavings,
@@ -164,10 +167,16 @@ fn price(
     };
     let groups: Vec<(String, Vec<Member>)> =
         f.groups.iter().map(|g| (g.id.clone(), members(&mut g.members.iter().map(|m| m.istat.as_str())))).collect();
-    let priced: Vec<GroupEconomy> =
-        groups.iter().map(|(id, m)| GroupEconomy { group: id.clone(), savings: group_savings(curve, m) }).collect();
+    let priced: Vec<GroupEconomy> = groups
+        .iter()
+        .map(|(id, m)| {
+            let savings = group_savings(curve, m);
+            GroupEconomy { group: id.clone(), beyond_sample: savings.population > curve.population_range[1], savings }
+        })
+        .collect();
     let total = crate::economy::total_savings(curve, &groups.iter().map(|(_, m)| m.as_slice()).collect::<Vec<_>>());
-    let summary = summary(f, curve, &total);
+    let beyond = priced.iter().filter(|g| g.beyond_sample).count();
+    let summary = summary(f, curve, &total, beyond);
     FunctionEconomy {
         spending_function: code.into(),
         curve: Some(curve.clone()),
@@ -179,7 +188,7 @@ fn price(
 }
 
 /// The verdict in one sentence: the curve's size effect, then what the plan's groups save.
-fn summary(f: &FunctionPlan, c: &CostCurve, total: &GroupSavings) -> String {
+fn summary(f: &FunctionPlan, c: &CostCurve, total: &GroupSavings, beyond: usize) -> String {
     let pct = |x: f64| format!("{:.1} %", -100.0 * x);
     let [lo, hi] = c.per_doubling_interval;
     let effect = format!(
@@ -199,7 +208,7 @@ fn summary(f: &FunctionPlan, c: &CostCurve, total: &GroupSavings) -> String {
         ),
         Verdict::None => format!("{}: association brings no measurable saving here — {effect}.", f.label),
         v => format!(
-            "{}: {} — {effect}; the plan's {} groups would spend {} less a year ({} of their {}; range {} to {}).",
+            "{}: {} — {effect}; the plan's {} groups would spend {} less a year ({} of their {}; range {} to {}){}.",
             f.label,
             if v == Verdict::GainsClearly { "association gains clearly" } else { "association gains little" },
             f.groups.len(),
@@ -208,6 +217,15 @@ fn summary(f: &FunctionPlan, c: &CostCurve, total: &GroupSavings) -> String {
             eur(total.current_eur),
             eur(total.savings_range[0]),
             eur(total.savings_range[1]),
+            match beyond {
+                0 => String::new(),
+                n => format!(
+                    "; {n} of the groups {} larger than the largest municipality of the sample ({} residents): {} estimate extrapolates the curve",
+                    if n == 1 { "is" } else { "are" },
+                    crate::numbers::thousands(c.population_range[1]),
+                    if n == 1 { "its" } else { "their" }
+                ),
+            },
         ),
     }
 }

@@ -95,8 +95,17 @@ pub(super) struct Chart<'a> {
     pub dots: Vec<Dot>,
     /// The plan's groups (those with counted residents).
     pub groups: Vec<GroupPoint>,
-    /// `(population, [low, high])` across the curve's range; empty: no band drawn.
+    /// `(population, [low, high])` from the curve's smallest municipality to [`Chart::reach`];
+    /// empty: no band drawn.
     pub band: Vec<(f64, [f64; 2])>,
+}
+
+impl Chart<'_> {
+    /// How far right the curve is drawn: its largest municipality, or the largest group when
+    /// a group is larger (that part is the curve extrapolated, drawn dashed).
+    pub(super) fn reach(&self) -> f64 {
+        self.groups.iter().map(|g| g.population).fold(self.curve.population_range[1], f64::max)
+    }
 }
 
 /// `n` (≥ 2) populations evenly spaced on a log scale across `range`, ends included.
@@ -196,7 +205,7 @@ impl Chart<'_> {
         let (x0, y0, x1, y1) = PLOT;
         let r = self.curve.population_range;
         let xs = self.dots.iter().map(|d| d.population).chain(self.groups.iter().map(|g| g.population)).chain(r);
-        let ends = [self.curve.per_resident(r[0]), self.curve.per_resident(r[1])];
+        let ends = [self.curve.per_resident(r[0]), self.curve.per_resident(self.reach())];
         let ys = self
             .dots
             .iter()
@@ -212,8 +221,11 @@ impl Chart<'_> {
     pub(super) fn svg(&self) -> String {
         let (x, y) = self.scales();
         let (px0, py0, px1, py1) = PLOT;
+        // The legend's rows set the height: a third row (an extrapolated curve) adds 20 px.
+        let (legend, legend_bottom) = self.legend();
+        let height = HEIGHT.max(legend_bottom + 14.0);
         let mut s = format!(
-            r#"<svg class="cost-chart" data-function="{}" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{}">"#,
+            r#"<svg class="cost-chart" data-function="{}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" aria-label="{}">"#,
             html_escape(self.function),
             html_escape(&self.title)
         );
@@ -230,14 +242,32 @@ impl Chart<'_> {
             let _ = write!(s, r##"<line class="grid" x1="{px0}" y1="{py:.1}" x2="{px1}" y2="{py:.1}" stroke="#e3e7ec"/>"##);
             text(&mut labels, "tick", (px0 - 5.0, py + 4.0), "end", (SMALL_PX, false), &y_label(t));
         }
-        // The band, then the curve.
-        if !self.band.is_empty() {
-            let upper = self.band.iter().map(|(p, b)| (x.px(*p), y.px_clamped(b[1])));
-            let lower = self.band.iter().rev().map(|(p, b)| (x.px(*p), y.px_clamped(b[0])));
-            let _ = write!(s, r#"<path class="band" d="{}Z" fill="{CURVE}" fill-opacity="0.16" stroke="none"/>"#, path(upper.chain(lower)));
+        // The band, then the curve: solid over the sizes it was fitted on, fainter and dashed
+        // beyond them.
+        let [r0, r1] = self.curve.population_range;
+        let reach = self.reach();
+        for (class, inside, opacity) in [("band", true, 0.16), ("band extrapolated", false, 0.08)] {
+            let part: Vec<&(f64, [f64; 2])> =
+                self.band.iter().filter(|(p, _)| if inside { *p <= r1 * (1.0 + 1e-9) } else { *p >= r1 * (1.0 - 1e-9) }).collect();
+            if part.len() >= 2 {
+                let upper = part.iter().map(|(p, b)| (x.px(*p), y.px_clamped(b[1])));
+                let lower = part.iter().rev().map(|(p, b)| (x.px(*p), y.px_clamped(b[0])));
+                let _ = write!(
+                    s,
+                    r#"<path class="{class}" d="{}Z" fill="{CURVE}" fill-opacity="{opacity}" stroke="none"/>"#,
+                    path(upper.chain(lower))
+                );
+            }
         }
-        let line = log_points(self.curve.population_range, 40).into_iter().map(|p| (x.px(p), y.px_clamped(self.curve.per_resident(p))));
-        let _ = write!(s, r#"<path class="curve" d="{}" fill="none" stroke="{CURVE}" stroke-width="2"/>"#, path(line));
+        let line = |range: [f64; 2]| path(log_points(range, 40).into_iter().map(|p| (x.px(p), y.px_clamped(self.curve.per_resident(p)))));
+        let _ = write!(s, r#"<path class="curve" d="{}" fill="none" stroke="{CURVE}" stroke-width="2"/>"#, line([r0, r1]));
+        if reach > r1 {
+            let _ = write!(
+                s,
+                r#"<path class="curve extrapolated" d="{}" fill="none" stroke="{CURVE}" stroke-width="2" stroke-dasharray="6 4"/>"#,
+                line([r1, reach])
+            );
+        }
         // Municipalities, left-out ones as hollow red marks.
         for d in &self.dots {
             let (cx, cy) = (x.px_clamped(d.population), y.px_clamped(d.per_resident));
@@ -275,7 +305,9 @@ impl Chart<'_> {
                 gx + 3.5,
                 html_escape(&g.colour)
             );
+            // The point and the tick at its current level: labels keep off both.
             placed.push(Rect::around(*gx, *gy, 6.0, 6.0));
+            placed.push(Rect::around(*gx, cy, 4.5, 2.0));
         }
         for (gx, gy, g) in &points {
             let (w, h) = (text_width(&g.id, LABEL_PX, true), LABEL_PX * 1.2);
@@ -320,13 +352,14 @@ impl Chart<'_> {
             r#"<text class="axis" x="16" y="{my}" text-anchor="middle" font-size="12" transform="rotate(-90 16 {my})">€ per resident (log scale)</text>"#
         );
         s.push_str(&words);
-        s.push_str(&self.legend());
+        s.push_str(&legend);
         s.push_str("</svg>");
         s
     }
 
-    /// The legend below the plot: symbol and words per mark, wrapped into rows.
-    fn legend(&self) -> String {
+    /// The legend below the plot: symbol and words per mark, wrapped into rows; with the
+    /// baseline of its last row.
+    fn legend(&self) -> (String, f64) {
         let level = format!("{:.0} % band (bootstrap)", 100.0 * self.curve.level);
         let fitted = format!("fitted curve, b = {}", format!("{:.2}", self.curve.elasticity).replace('-', "−"));
         let mut items: Vec<(String, &str)> = vec![
@@ -342,6 +375,14 @@ impl Chart<'_> {
         if self.band.is_empty() {
             items.remove(3);
         }
+        let beyond =
+            format!("curve beyond its largest municipality ({} residents): extrapolated", thousands(self.curve.population_range[1]));
+        if self.reach() > self.curve.population_range[1] {
+            items.push((
+                format!(r#"<line x1="0" y1="-4" x2="16" y2="-4" stroke="{CURVE}" stroke-width="2" stroke-dasharray="6 4"/>"#),
+                &beyond,
+            ));
+        }
         let (mut s, mut cx, mut cy) = (String::from(r#"<g class="chart-legend">"#), 10.0, PLOT.3 + 60.0);
         for (symbol, words) in items {
             let w = 16.0 + 5.0 + text_width(words, SMALL_PX, false);
@@ -353,7 +394,7 @@ impl Chart<'_> {
             cx += w + 16.0;
         }
         s.push_str("</g>");
-        s
+        (s, cy)
     }
 }
 

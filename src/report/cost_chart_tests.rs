@@ -62,6 +62,12 @@ fn points(svg: &str, class: &str) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The svg's `height`.
+fn height(svg: &str) -> f64 {
+    let at = svg.find(r#" height=""#).unwrap() + 9;
+    svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
+}
+
 fn close(a: (f64, f64), b: (f64, f64)) -> bool {
     (a.0 - b.0).abs() < 0.006 && (a.1 - b.1).abs() < 0.006
 }
@@ -188,6 +194,33 @@ fn text_is_escaped_and_estimated_to_stay_inside_the_chart() {
             (x - w / 2.0, x + w / 2.0)
         };
         assert!(l >= 0.0 && r <= WIDTH, "{content}: {l}–{r}");
-        assert!(attr("y").unwrap() <= HEIGHT - 3.0, "{content}");
+        assert!(attr("y").unwrap() <= height(&svg) - 3.0, "{content}");
     }
+}
+
+#[test]
+fn beyond_the_largest_municipality_the_curve_is_dashed_up_to_the_largest_group() {
+    let c = half_curve();
+    let g = GroupPoint { id: "3.1".into(), colour: "#e69f00".into(), population: 40_000.0, current: 20.0, associated: 15.0 };
+    let chart = half(vec![dot(1000.0, 100.0, false)], vec![g], vec![], &c);
+    let svg = chart.svg();
+    let (x, y) = half(vec![], vec![], vec![], &c).scales();
+    // The chart's own axes reach 40 000 residents and the curve's €15.81 there
+    // (100·(40 000/1 000)^−0.5 = 100/√40 = 15.8114).
+    let (xg, yg) = chart.scales();
+    assert!(xg.hi > x.hi && yg.lo < y.lo, "the axes widen for the group");
+    let solid = points(&svg, "curve");
+    let dashed = points(&svg, "curve extrapolated");
+    // Solid over the fitted sizes (1 000 – 10 000), dashed from 10 000 on to 40 000.
+    assert!(close(solid[39], (xg.px(10_000.0), yg.px(100.0 / 10f64.sqrt()))), "{:?}", solid[39]);
+    assert!(close(dashed[0], solid[39]), "{:?} {:?}", dashed[0], solid[39]);
+    assert!(close(dashed[39], (xg.px(40_000.0), yg.px(100.0 / 40f64.sqrt()))), "{:?}", dashed[39]);
+    assert!(
+        svg.contains(r#"stroke-dasharray="6 4""#)
+            && svg.contains("curve beyond its largest municipality (10\u{202f}000 residents): extrapolated")
+    );
+    // The legend's extra row makes the chart taller than the usual 420 px.
+    assert!(height(&svg) > HEIGHT, "{}", height(&svg));
+    let inside = half(vec![dot(1000.0, 100.0, false)], vec![], vec![], &c).svg();
+    assert!(!inside.contains("curve extrapolated") && !inside.contains("beyond its largest") && height(&inside) == HEIGHT);
 }

@@ -103,14 +103,19 @@ fn chart(f: &FunctionPlan, econ: &FunctionEconomy, curve: &CostCurve, pe: &PlanE
             }
         })
         .collect();
-    // The band needs the bootstrap draws; a curve without them is drawn without its band.
-    let band = if curve.draws.is_empty() {
-        vec![]
-    } else {
-        log_points(curve.population_range, 40).into_iter().map(|p| (p, curve.band(p))).collect()
-    };
     let title = format!("Spending per resident against size — {} ({code})", f.label);
-    Chart { function: &f.id, title, curve, dots, groups, band }.svg()
+    let mut chart = Chart { function: &f.id, title, curve, dots, groups, band: vec![] };
+    // The band needs the bootstrap draws; a curve without them is drawn without its band.
+    // Its points: 40 across the fitted sizes and, beyond them, on to the largest group.
+    if !curve.draws.is_empty() {
+        let [r0, r1] = curve.population_range;
+        let mut at = log_points([r0, r1], 40);
+        if chart.reach() > r1 {
+            at.extend(log_points([r1, chart.reach()], 12).into_iter().skip(1));
+        }
+        chart.band = at.into_iter().map(|p| (p, curve.band(p))).collect();
+    }
+    chart.svg()
 }
 
 /// The elasticity with its interval, in words, and the sample.
@@ -118,7 +123,7 @@ fn caption(c: &CostCurve) -> String {
     let [lo, hi] = c.elasticity_interval;
     let [dlo, dhi] = c.per_doubling_interval;
     format!(
-        "Elasticity b = {} ({:.0} % interval {} to {}): doubling the size changes spending per resident by {} ({} to {}); R² {:.2}; fitted on {} (n = {}, {} left out). The shaded band is the curve's bootstrap interval; each group's point is its estimated spending per resident served as one entity, its line starts at its current spending per resident.",
+        "Elasticity b = {} ({:.0} % interval {} to {}): doubling the size changes spending per resident by {} ({} to {}); R² {:.2}; fitted on {} (n = {}, {} left out). The shaded band is the curve's bootstrap interval (fainter, and the curve dashed, beyond the largest municipality of the sample: there the curve is extrapolated); each group's point is its estimated spending per resident served as one entity, its line starts at its current spending per resident.",
         signed(c.elasticity, 3),
         100.0 * c.level,
         signed(lo, 3),
@@ -163,7 +168,10 @@ fn savings_table(f: &FunctionPlan, econ: &FunctionEconomy) -> Markup {
             }
             @for g in &econ.groups {
                 tr {
-                    td { (g.group) }
+                    td {
+                        (g.group)
+                        @if g.beyond_sample { br; span.small.beyond { "beyond the sample's sizes" } }
+                    }
                     td.members {
                         (list(&g.savings.counted))
                         @if !g.savings.left_out.is_empty() { br; span.small { "left out: " (list(&g.savings.left_out)) } }
@@ -182,7 +190,8 @@ fn savings_table(f: &FunctionPlan, econ: &FunctionEconomy) -> Markup {
         p.small {
             "Residents and amounts count only the members with a known spending that is not near zero; the others are listed as left out "
             "(their spending is unknown, or a union or convention already spends for them). A group of fewer than two counted members saves nothing. "
-            "The total's range comes from the bootstrap draws of the sum, so it is narrower than the groups' ranges added."
+            "The total's range comes from the bootstrap draws of the sum, so it is narrower than the groups' ranges added. "
+            "A group marked beyond the sample's sizes is larger than any municipality the curve was fitted on: its estimate extrapolates the curve (dashed in the chart)."
         }
     }
 }
