@@ -84,7 +84,7 @@ fn main() {
                 "| {name} ({} units) | {k} | {}/{} | {:.4} | {ssd:.3} | {:.4} | {pairwise:.1} | {} | {:?} | {} | {:.3} | {peer_cell} | {known_cell} |",
                 inst.n(),
                 out.method,
-                match objective { ObjectiveKind::Ssd => "ssd", ObjectiveKind::Pairwise => "pairwise", ObjectiveKind::Medoid => "medoid" },
+                objective.name(),
                 out.objective,
                 r2(ssd, total),
                 disconnected_zones(&inst.adj, &out.partition),

@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod compare;
+pub mod distances;
 pub mod economy;
 pub mod ensemble;
 pub mod error;

@@ -237,15 +237,23 @@ pub struct ZonesArgs {
     #[arg(long, value_enum, default_value_t = MethodArg::Auto)]
     pub method: MethodArg,
     /// What "homogeneous" means: medoid (distance to the zone's centre municipality), ssd
-    /// (distance to the zone mean) or pairwise (all pairs within a zone).
+    /// (distance to the zone mean) or pairwise (all pairs within a zone); or travel:
+    /// pmedian (Σ residents × distance to the zone's lead) or hess (Σ residents × distance²).
     #[arg(long, value_enum, default_value_t = ObjectiveArg::Medoid)]
     pub objective: ObjectiveArg,
+    /// Travel objectives: CSV `a,b,d` with the distance of every pair of units (km, or minutes;
+    /// the unit is yours). Default: great-circle km between interior points.
+    #[arg(long, value_name = "FILE")]
+    pub distances: Option<std::path::PathBuf>,
     /// Minimum residents per zone (the area must give every municipality's population).
     #[arg(long, value_name = "N", value_parser = residents)]
     pub min_pop: Option<f64>,
     /// Maximum residents per zone (the area must give every municipality's population).
     #[arg(long, value_name = "N", value_parser = residents)]
     pub max_pop: Option<f64>,
+    /// Every zone within ±EPS of residents / k (0.005 = ±0.5 %), bounds inclusive.
+    #[arg(long, value_name = "EPS", value_parser = share, conflicts_with_all = ["min_pop", "max_pop", "max_p"])]
+    pub balance: Option<f64>,
     /// Minimum municipalities per zone.
     #[arg(long, value_name = "N", value_parser = at_least_one)]
     pub min_units: Option<usize>,

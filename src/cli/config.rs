@@ -1,8 +1,12 @@
 //! Validated configs of the commands whose flags must agree with each other and with the area
 //! (ripgrep's LowArgs → HiArgs): every check of those flags in one place, before any solving.
 
-use anyhow::{bail, Context, Result};
+use std::sync::Arc;
 
+use anyhow::{bail, Context, Result};
+use ndarray::Array2;
+
+use pianura::distances::DistanceMatrix;
 use pianura::features::FeatureMatrix;
 use pianura::graph::{AdjacencyGraph, IslandPolicy};
 use pianura::solve::{Constraints, Instance, Method, ObjectiveKind, SolveParams};
@@ -28,6 +32,8 @@ pub struct ZonesConfig {
     pub method: Method,
     /// The objective asked for.
     pub objective: ObjectiveKind,
+    /// A travel objective over whole distances and residents: its value is an exact integer.
+    pub integral: bool,
 }
 
 impl ZonesConfig {
@@ -38,6 +44,8 @@ impl ZonesConfig {
             (args.min_pop.is_some(), "--min-pop"),
             (args.max_pop.is_some(), "--max-pop"),
             (args.population_weighted, "--population-weighted"),
+            (args.balance.is_some(), "--balance"),
+            (ObjectiveKind::from(args.objective).is_travel(), "--objective pmedian/hess"),
         ]
         .into_iter()
         .filter_map(|(on, flag)| on.then_some(flag))
@@ -45,16 +53,46 @@ impl ZonesConfig {
         if !needs_pop.is_empty() {
             require_population(&t, &needs_pop.join(", "))?;
         }
+        let objective: ObjectiveKind = args.objective.into();
+        if args.distances.is_some() && !objective.is_travel() {
+            bail!("--distances is for the travel objectives: add --objective pmedian or --objective hess");
+        }
+        // Read against the whole area (the file names its units), cut to what is solved below.
+        let distances = match &args.distances {
+            Some(path) => Some(DistanceMatrix::read(path, &t).context("cannot read the distances")?),
+            None => None,
+        };
+        let codes: Vec<String> = t.units.iter().map(|u| u.istat.clone()).collect();
         let policy = if args.largest_component { IslandPolicy::LargestComponent } else { IslandPolicy::KeepAll };
         let (t, f, g, left_out) = apply_islands(policy, t, f, args.contiguity.into())?;
         let x = f.standardized();
-        let instance = Instance::new(&t, &g, &x)
+        let mut instance = Instance::new(&t, &g, &x)
             .with_medoid_options(args.travel_weight, args.population_weighted)
             .context("invalid medoid options")?;
+        let whole = |v: &f64| v.fract() == 0.0 && v.abs() < 2f64.powi(53);
+        let integral = objective.is_travel() && distances.as_ref().is_some_and(|m| m.integral) && instance.pop.iter().all(whole);
+        if objective.is_travel() {
+            let m = match distances {
+                Some(m) => {
+                    let kept: Vec<usize> = t.units.iter().map(|u| codes.iter().position(|c| c == &u.istat).expect("a kept unit")).collect();
+                    Array2::from_shape_fn((kept.len(), kept.len()), |(i, j)| m.d[[kept[i], kept[j]]])
+                }
+                None => DistanceMatrix::great_circle(instance.points.as_deref()).context("--objective pmedian/hess")?.d,
+            };
+            instance = instance.with_travel_objective(objective, Arc::new(m)).context("invalid travel objective")?;
+        }
+        let (min_pop, max_pop) = match args.balance {
+            Some(eps) => {
+                let k = args.k.unwrap_or(1) as f64;
+                let ideal = instance.pop.iter().sum::<f64>() / k;
+                ((Some(ideal * (1.0 - eps))), Some(ideal * (1.0 + eps)))
+            }
+            None => (args.min_pop, args.max_pop),
+        };
         let constraints = Constraints {
             k: args.k.unwrap_or(0),
-            min_pop: args.min_pop,
-            max_pop: args.max_pop,
+            min_pop,
+            max_pop,
             min_units: args.min_units,
             max_units: args.max_units,
             must_link: args.keep_together.iter().map(|g| unit_codes(&t, g, "--keep-together")).collect::<Result<_>>()?,
@@ -69,22 +107,14 @@ impl ZonesConfig {
             centres: args.centre.iter().map(|c| unit_codes(&t, c, "--centre")).collect::<Result<Vec<_>>>()?.concat(),
         };
         let params = SolveParams {
-            objective: args.objective.into(),
+            objective,
             seed: args.seed,
             time_limit: args.time_limit,
             threads: args.threads,
             node_limit: args.node_limit,
             ..SolveParams::default()
         };
-        Ok(ZonesConfig {
-            territory: t,
-            instance,
-            left_out,
-            constraints,
-            params,
-            method: args.method.into(),
-            objective: args.objective.into(),
-        })
+        Ok(ZonesConfig { territory: t, instance, left_out, constraints, params, method: args.method.into(), objective, integral })
     }
 }
 

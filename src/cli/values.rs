@@ -150,6 +150,10 @@ pub enum ObjectiveArg {
     Pairwise,
     /// Sum of squared distances to each zone's centre municipality.
     Medoid,
+    /// Σ residents × distance to the zone's lead municipality (travel: --distances, else km).
+    Pmedian,
+    /// Σ residents × distance² to the zone's lead municipality (Hess et al. 1965).
+    Hess,
 }
 
 impl From<ObjectiveArg> for pianura::solve::ObjectiveKind {
@@ -158,6 +162,8 @@ impl From<ObjectiveArg> for pianura::solve::ObjectiveKind {
             ObjectiveArg::Ssd => Self::Ssd,
             ObjectiveArg::Pairwise => Self::Pairwise,
             ObjectiveArg::Medoid => Self::Medoid,
+            ObjectiveArg::Pmedian => Self::Pmedian,
+            ObjectiveArg::Hess => Self::Hess,
         }
     }
 }

@@ -54,8 +54,12 @@ struct ZonesReport {
     /// Municipalities outside the largest piece (with --largest-component).
     left_out: Vec<String>,
     status: Status,
-    /// Value of the objective that was minimised.
-    value: f64,
+    /// Value of the objective that was minimised (an integer for a travel objective over whole
+    /// distances and residents).
+    value: serde_json::Value,
+    /// Inclusive residents bounds per zone, when set (--min-pop/--max-pop, --balance).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pop_bounds: Option<[Option<f64>; 2]>,
     bound: Option<f64>,
     gap: Option<f64>,
     seconds: f64,
@@ -68,8 +72,12 @@ struct ZonesReport {
 /// `pianura zones`.
 pub fn run(args: ZonesArgs) -> Result<()> {
     let (t, f) = load_area(&args.area)?;
-    let ZonesConfig { territory: t, instance: inst, left_out, constraints: cons, params, method, objective } =
+    let ZonesConfig { territory: t, instance: inst, left_out, constraints: cons, params, method, objective, integral } =
         ZonesConfig::new(&args, t, f)?;
+    if let (Some(eps), Some(lo), Some(hi)) = (args.balance, cons.min_pop, cons.max_pop) {
+        let th = pianura::numbers::thousands;
+        eprintln!("balance ±{} %: every zone {}–{} residents (inclusive)", 100.0 * eps, th(lo.ceil()), th(hi.floor()));
+    }
     let mut reporter = progress::Reporter::new("zones", true);
     let (out, max_p) = if args.max_p {
         let m = solve::max_p::max_p_with(&inst, &cons, &params, method, &reporter).context("cannot partition the area")?;
@@ -105,7 +113,7 @@ pub fn run(args: ZonesArgs) -> Result<()> {
             })
             .collect(),
         labels: (0..t.len()).map(|u| (istat(u), p.zone_of(u) + 1)).collect(),
-        centres: (objective == ObjectiveKind::Medoid).then(|| centres.iter().map(|&c| istat(c)).collect()),
+        centres: objective.is_centred().then(|| centres.iter().map(|&c| istat(c)).collect()),
         ssd: s.ssd,
         r2: s.r2,
         pairwise: s.pairwise,
@@ -116,7 +124,8 @@ pub fn run(args: ZonesArgs) -> Result<()> {
         diameters_km: s.diameters_km.clone(),
         left_out,
         status: out.status,
-        value: out.objective,
+        value: if integral { serde_json::Value::from(out.objective.round() as i64) } else { serde_json::Value::from(out.objective) },
+        pop_bounds: (cons.min_pop.is_some() || cons.max_pop.is_some()).then_some([cons.min_pop, cons.max_pop]),
         bound: out.bound,
         gap: out.gap,
         seconds: out.seconds,
@@ -153,7 +162,11 @@ pub fn run(args: ZonesArgs) -> Result<()> {
             writeln!(w, "max-p: {cut}")?;
         }
     }
-    writeln!(w, "value {:.4}   status {status}   {:.2} s", report.value, report.seconds)?;
+    let value = match report.value.as_i64() {
+        Some(v) => v.to_string(),
+        None => format!("{:.4}", report.value.as_f64().unwrap_or(f64::NAN)),
+    };
+    writeln!(w, "value {value}   status {status}   {:.2} s", report.seconds)?;
     writeln!(
         w,
         "SSD {:.4}   R² {:.4}   pairwise {:.4}   medoid {:.4}   contiguous {}",
@@ -162,7 +175,7 @@ pub fn run(args: ZonesArgs) -> Result<()> {
     for (z, m) in p.zones().iter().enumerate() {
         let mut names: Vec<&str> = m.iter().map(|&u| t.units[u].name.as_str()).collect();
         names.sort();
-        let lead = if objective == ObjectiveKind::Medoid { format!(" led by {}", t.units[centres[z]].name) } else { String::new() };
+        let lead = if objective.is_centred() { format!(" led by {}", t.units[centres[z]].name) } else { String::new() };
         writeln!(
             w,
             "zone {:>2}: {:>3} municipalities, {:>8.0} residents{lead}: {}",

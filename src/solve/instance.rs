@@ -4,7 +4,7 @@
 //! medoid-type objective first reads them ([`LazyMedoidCosts`]).
 
 use std::ops::Deref;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use ndarray::Array2;
 use petgraph::unionfind::UnionFind;
@@ -78,11 +78,17 @@ impl Neighbours {
 
 /// How the medoid costs are made: kept so that the n×n matrix is built only when read.
 #[derive(Debug, Clone)]
-struct Recipe {
-    x: Array2<f64>,
-    /// Points and travel weight, when a travel term is on.
-    travel: Option<(Vec<(f64, f64)>, f64)>,
-    weights: Option<Vec<f64>>,
+enum Recipe {
+    /// Squared feature distances (the medoid objective), with an optional travel term and
+    /// row weights.
+    Features {
+        x: Array2<f64>,
+        /// Points and travel weight, when a travel term is on.
+        travel: Option<(Vec<(f64, f64)>, f64)>,
+        weights: Option<Vec<f64>>,
+    },
+    /// Residents × distance^power (p-median: 1, Hess: 2) to the centre.
+    Travel { d: Arc<Array2<f64>>, pop: Vec<f64>, kind: ObjectiveKind },
 }
 
 /// Medoid costs (unit × centre), built on first read: an SSD or pairwise solve never pays the
@@ -102,12 +108,26 @@ impl LazyMedoidCosts {
 
     /// The costs, built now if no one read them before.
     pub fn costs(&self) -> &MedoidCosts {
-        self.built.get_or_init(|| {
-            let r = &self.recipe;
-            let n = r.x.nrows();
-            let km = r.travel.as_ref().map(|(p, w)| (Array2::from_shape_fn((n, n), |(i, j)| crate::metrics::km(p[i], p[j])), *w));
-            MedoidCosts::new(r.x.view(), km.as_ref().map(|(m, w)| (m, *w)), r.weights.as_deref())
+        self.built.get_or_init(|| match &self.recipe {
+            Recipe::Features { x, travel, weights } => {
+                let n = x.nrows();
+                let km = travel.as_ref().map(|(p, w)| (Array2::from_shape_fn((n, n), |(i, j)| crate::metrics::km(p[i], p[j])), *w));
+                MedoidCosts::new(x.view(), km.as_ref().map(|(m, w)| (m, *w)), weights.as_deref())
+            }
+            Recipe::Travel { d, pop, kind } => {
+                let squared = *kind == ObjectiveKind::Hess;
+                let cost = Array2::from_shape_fn(d.dim(), |(i, j)| pop[i] * if squared { d[[i, j]] * d[[i, j]] } else { d[[i, j]] });
+                MedoidCosts { cost }
+            }
         })
+    }
+
+    /// The objective these costs score: [`ObjectiveKind::Medoid`] (features) or a travel one.
+    pub fn objective(&self) -> ObjectiveKind {
+        match &self.recipe {
+            Recipe::Features { .. } => ObjectiveKind::Medoid,
+            Recipe::Travel { kind, .. } => *kind,
+        }
     }
 
     /// True once the n×n matrix exists.
@@ -118,11 +138,18 @@ impl LazyMedoidCosts {
     /// The same recipe on `units` (a sub-instance): rows, points and weights kept as they are,
     /// so each cost equals the parent's entry; shares the parent's costs only when built.
     fn subset(&self, units: &[usize]) -> Self {
-        let r = &self.recipe;
-        let recipe = Recipe {
-            x: r.x.select(ndarray::Axis(0), units),
-            travel: r.travel.as_ref().map(|(p, w)| (units.iter().map(|&u| p[u]).collect(), *w)),
-            weights: r.weights.as_ref().map(|w| units.iter().map(|&u| w[u]).collect()),
+        let pick = |v: &[f64]| -> Vec<f64> { units.iter().map(|&u| v[u]).collect() };
+        let recipe = match &self.recipe {
+            Recipe::Features { x, travel, weights } => Recipe::Features {
+                x: x.select(ndarray::Axis(0), units),
+                travel: travel.as_ref().map(|(p, w)| (units.iter().map(|&u| p[u]).collect(), *w)),
+                weights: weights.as_deref().map(pick),
+            },
+            Recipe::Travel { d, pop, kind } => Recipe::Travel {
+                d: Arc::new(Array2::from_shape_fn((units.len(), units.len()), |(i, j)| d[[units[i], units[j]]])),
+                pop: pick(pop),
+                kind: *kind,
+            },
         };
         let out = LazyMedoidCosts::new(recipe);
         if let Some(parent) = self.built.get() {
@@ -186,7 +213,7 @@ impl Instance {
 
     /// An instance from raw parts (tests, benches, sub-areas).
     pub fn from_parts(adj: Vec<Vec<usize>>, x: Array2<f64>, pop: Vec<f64>, points: Option<Vec<(f64, f64)>>, labels: Vec<String>) -> Self {
-        let medoid = LazyMedoidCosts::new(Recipe { x: x.clone(), travel: None, weights: None });
+        let medoid = LazyMedoidCosts::new(Recipe::Features { x: x.clone(), travel: None, weights: None });
         Instance { adj: Neighbours(adj), x, pop, points, labels, medoid }
     }
 
@@ -211,7 +238,24 @@ impl Instance {
         let mean = self.pop.iter().sum::<f64>() / self.n().max(1) as f64;
         let weights: Option<Vec<f64>> =
             population_weighted.then(|| self.pop.iter().map(|p| if mean > 0.0 { p / mean } else { 1.0 }).collect());
-        self.medoid = LazyMedoidCosts::new(Recipe { x: self.x.clone(), travel, weights });
+        self.medoid = LazyMedoidCosts::new(Recipe::Features { x: self.x.clone(), travel, weights });
+        Ok(self)
+    }
+
+    /// The instance for a travel objective (`kind` p-median or Hess): a unit's cost led by
+    /// `j` is its residents × `d[[i, j]]` (p-median) or × `d[[i, j]]²` (Hess), so the medoid
+    /// machinery (heuristic and exact) minimises the objective as defined, unscaled.
+    ///
+    /// # Errors
+    /// [`SolveError::Param`] when `kind` is not a travel objective or `d` is not n × n.
+    pub fn with_travel_objective(mut self, kind: ObjectiveKind, d: Arc<Array2<f64>>) -> Result<Instance, SolveError> {
+        if !kind.is_travel() {
+            return Err(ParamsError::NotTravel(kind).into());
+        }
+        if d.dim() != (self.n(), self.n()) {
+            return Err(ParamsError::DistanceShape { n: self.n(), rows: d.nrows(), cols: d.ncols() }.into());
+        }
+        self.medoid = LazyMedoidCosts::new(Recipe::Travel { d, pop: self.pop.clone(), kind });
         Ok(self)
     }
 
@@ -242,7 +286,7 @@ impl Instance {
         match kind {
             ObjectiveKind::Ssd => Box::new(Ssd { x: self.x.clone() }),
             ObjectiveKind::Pairwise => Box::new(Pairwise { x: self.x.clone() }),
-            ObjectiveKind::Medoid => Box::new(Medoid { costs: self.medoid.clone() }),
+            ObjectiveKind::Medoid | ObjectiveKind::Pmedian | ObjectiveKind::Hess => Box::new(Medoid { costs: self.medoid.clone() }),
         }
     }
 }

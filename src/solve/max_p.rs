@@ -117,6 +117,7 @@ pub fn max_p_with(
 ) -> Result<MaxP, SolveError> {
     let clock = Instant::now();
     params.check()?;
+    super::check_costs(inst, params)?;
     if cons.min_pop.is_none_or(|lo| lo <= 0.0) && cons.min_units.is_none_or(|lo| lo <= 1) {
         return Err(SolveError::Param(Invalid::MaxPNeedsMinimum));
     }
@@ -229,8 +230,12 @@ pub fn max_p_with(
             }
             // Half the time left at most, so that lower counts still get their turn.
             let budget = time_left() / 2.0;
-            let medoid =
-                SolveParams { objective: ObjectiveKind::Medoid, time_limit: budget, node_limit: Some(SETTLE_NODE_LIMIT), ..params.clone() };
+            let medoid = SolveParams {
+                objective: inst.medoid.objective(),
+                time_limit: budget,
+                node_limit: Some(SETTLE_NODE_LIMIT),
+                ..params.clone()
+            };
             let started = Instant::now();
             match solve(inst, &Constraints { k, ..cons.clone() }, &medoid, Method::Exact) {
                 Ok(o) => {

@@ -128,8 +128,19 @@ pub(crate) fn is_connected(adj: &Neighbours, set: &BTreeSet<usize>) -> bool {
 /// [`SolveError::Infeasible`] when the data or HiGHS proves it; the solver's other errors.
 pub fn solve(inst: &Instance, cons: &Constraints, params: &SolveParams, method: Method) -> Result<Outcome, SolveError> {
     let params = params.check()?;
+    check_costs(inst, &params)?;
     cons.check(inst)?;
     method.solver().solve(inst, cons, &params)
+}
+
+/// A centred objective needs the instance's costs made for it: a Hess solve on feature costs
+/// would minimise the wrong thing silently.
+pub(crate) fn check_costs(inst: &Instance, params: &SolveParams) -> Result<(), SolveError> {
+    let costs = inst.medoid.objective();
+    if params.objective.is_centred() && costs != params.objective {
+        return Err(ParamsError::CostsForOtherObjective { costs, asked: params.objective }.into());
+    }
+    Ok(())
 }
 
 /// Which solver to run.

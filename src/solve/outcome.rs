@@ -47,7 +47,7 @@ impl Outcome {
         method: SolverKind,
         clock: std::time::Instant,
     ) -> Outcome {
-        let centres = (kind == ObjectiveKind::Medoid).then(|| super::heuristic::zone_centres(inst, cons, &partition));
+        let centres = kind.is_centred().then(|| super::heuristic::zone_centres(inst, cons, &partition));
         let objective = match &centres {
             Some(c) => Medoid { costs: inst.medoid.clone() }.evaluate_with(&partition, c),
             None => inst.objective(kind).evaluate(&partition),

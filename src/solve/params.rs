@@ -45,6 +45,35 @@ pub enum ObjectiveKind {
     /// Sum of squared distances to each zone's centre municipality.
     #[default]
     Medoid,
+    /// Σ residents × distance to the zone's lead unit (the p-median of location analysis).
+    Pmedian,
+    /// Σ residents × distance² to the zone's lead unit (Hess et al. 1965; the districting
+    /// literature's objective).
+    Hess,
+}
+
+impl ObjectiveKind {
+    /// Led by a centre member (medoid, p-median, Hess): solved by the medoid machinery over
+    /// the instance's cost matrix.
+    pub fn is_centred(self) -> bool {
+        matches!(self, ObjectiveKind::Medoid | ObjectiveKind::Pmedian | ObjectiveKind::Hess)
+    }
+
+    /// Measured in travel (distances and residents), not in features.
+    pub fn is_travel(self) -> bool {
+        matches!(self, ObjectiveKind::Pmedian | ObjectiveKind::Hess)
+    }
+
+    /// The name users write (`--objective`, the spec, JSON).
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectiveKind::Ssd => "ssd",
+            ObjectiveKind::Pairwise => "pairwise",
+            ObjectiveKind::Medoid => "medoid",
+            ObjectiveKind::Pmedian => "pmedian",
+            ObjectiveKind::Hess => "hess",
+        }
+    }
 }
 
 /// Solver settings.
@@ -104,6 +133,27 @@ pub enum ParamsError {
     /// A travel term on an instance without points.
     #[error("a travel weight needs each municipality's point (lon, lat)")]
     TravelNeedsPoints,
+    /// Travel costs asked for an objective that is not a travel one.
+    #[error("`{}` is not a travel objective (pmedian or hess)", .0.name())]
+    NotTravel(ObjectiveKind),
+    /// A distance matrix of the wrong size.
+    #[error("the distance matrix is {rows} × {cols}, the area has {n} units")]
+    DistanceShape {
+        /// Units of the instance.
+        n: usize,
+        /// Rows given.
+        rows: usize,
+        /// Columns given.
+        cols: usize,
+    },
+    /// A centred objective solved on costs made for another one.
+    #[error("the instance's costs are for `{}`, the solve asks for `{}`", .costs.name(), .asked.name())]
+    CostsForOtherObjective {
+        /// What the costs score.
+        costs: ObjectiveKind,
+        /// What the solve minimises.
+        asked: ObjectiveKind,
+    },
 }
 
 /// Checks travel-term options before any matrix is built.

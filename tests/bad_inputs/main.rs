@@ -8,6 +8,7 @@ mod harness;
 
 mod collaborations;
 mod csv_folder;
+mod distances;
 mod features_csv;
 mod flags;
 mod geojson;

@@ -25,7 +25,7 @@ use highs::{Col, HighsModelStatus, Model, RowProblem, Sense};
 use crate::objective::Medoid;
 use crate::partition::Partition;
 use crate::solve::heuristic::zone_centres;
-use crate::solve::{CheckedParams, Constraints, Infeasibility, Instance, NotFound, ObjectiveKind, Outcome, SolveError, Solver, Status};
+use crate::solve::{CheckedParams, Constraints, Infeasibility, Instance, NotFound, Outcome, SolveError, Solver, Status};
 use crate::status::SolverKind;
 
 use super::cuts::*;
@@ -165,7 +165,7 @@ pub(super) fn solve(inst: &Instance, cons: &Constraints, params: &CheckedParams,
     let clock = Instant::now();
     let n = inst.n();
     let medoid = Medoid { costs: inst.medoid.clone() };
-    let hp = params.with_objective(ObjectiveKind::Medoid);
+    let hp = params.with_objective(inst.medoid.objective());
     let mut incumbent: Option<(f64, Partition, Vec<usize>)> = warm_start.solve(inst, cons, &hp).ok().map(|o| {
         let centres = zone_centres(inst, cons, &o.partition);
         (medoid.evaluate_with(&o.partition, &centres), o.partition, centres)

@@ -34,7 +34,7 @@ pub use crate::status::AUTO_EXACT_MAX_UNITS as AUTO_MAX_UNITS;
 /// [`SolveError::Param`] for the SSD objective (not linear: the heuristic handles it).
 pub fn solve(inst: &Instance, cons: &Constraints, params: &CheckedParams, warm_start: &dyn Solver) -> Result<Outcome, SolveError> {
     match params.objective {
-        ObjectiveKind::Medoid => medoid::solve(inst, cons, params, warm_start),
+        ObjectiveKind::Medoid | ObjectiveKind::Pmedian | ObjectiveKind::Hess => medoid::solve(inst, cons, params, warm_start),
         ObjectiveKind::Pairwise => pairwise(inst, cons, params, warm_start),
         ObjectiveKind::Ssd => Err(SolveError::Param(Invalid::SsdNotLinear)),
     }

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::objective::Medoid;
 use crate::partition::Partition;
-use crate::solve::{CheckedParams, Constraints, Instance, Invalid, NotFound, ObjectiveKind, Outcome, SolveError, SolverKind};
+use crate::solve::{CheckedParams, Constraints, Instance, Invalid, NotFound, Outcome, SolveError, SolverKind};
 
 use construct::{skater, spanning_forest, subtree_tallies, ward};
 use state::{Ctx, State};
@@ -255,7 +255,7 @@ fn merge_split(ctx: &Ctx, state: &mut State, rng: &mut Xoshiro256PlusPlus) -> bo
         debug_assert!(za < k && zb < k);
         let mut region: Vec<usize> = state.part().members(za).to_vec();
         region.extend_from_slice(state.part().members(zb));
-        if ctx.kind == ObjectiveKind::Medoid && region.len() > 80 {
+        if ctx.kind.is_centred() && region.len() > 80 {
             continue; // O(r³) cut scoring: left to single moves on large zones
         }
         region.sort_unstable();
@@ -300,7 +300,7 @@ fn best_cut(ctx: &Ctx, region: &[usize], rng: &mut Xoshiro256PlusPlus) -> Option
     let sub = subtree_tallies(ctx, &order, children);
     let size = |u: usize| sub[u].as_ref().expect("in the tree").atoms;
     let whole = &sub[order[0]].as_ref().expect("root").tally;
-    let exact = ctx.kind == ObjectiveKind::Medoid || !ctx.cons.cannot_link.is_empty();
+    let exact = ctx.kind.is_centred() || !ctx.cons.cannot_link.is_empty();
     let mut best: Option<(f64, usize)> = None;
     for i in 1..order.len() {
         let side = &sub[order[i]].as_ref().expect("in the tree").tally;

@@ -49,7 +49,9 @@ impl<'a> Ctx<'a> {
         let objective = match self.kind {
             ObjectiveKind::Ssd => ZoneCost::Ssd,
             ObjectiveKind::Pairwise => ZoneCost::Pairwise,
-            ObjectiveKind::Medoid => ZoneCost::Medoid { costs: &self.inst.medoid, fixed: &self.cons.centres },
+            ObjectiveKind::Medoid | ObjectiveKind::Pmedian | ObjectiveKind::Hess => {
+                ZoneCost::Medoid { costs: &self.inst.medoid, fixed: &self.cons.centres }
+            }
         };
         let units = &self.atoms.units;
         objective.zone(z, || members().iter().flat_map(|&a| units[a].iter().copied()).collect())
