@@ -129,19 +129,24 @@ fn csv_area(dir: &std::path::Path) -> (Vec<f64>, Array2<f64>) {
     (pop, d)
 }
 
+/// `pianura zones --objective pmedian --k 3 --balance 0.2 --distances d.csv --method exact
+/// --json` on the CSV area in `dir`, plus `extra` flags.
+fn pmedian_cli(dir: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_pianura"))
+        .args(["zones", "--area", dir.to_str().unwrap(), "--objective", "pmedian", "--k", "3", "--balance", "0.2", "--distances"])
+        .arg(dir.join("d.csv"))
+        .args(["--method", "exact", "--json"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_cli_reports_a_whole_objective_as_an_integer_on_an_area_without_features() {
     let dir = tempfile::tempdir().unwrap();
     let (pop, d) = csv_area(dir.path());
-    let area = dir.path().to_str().unwrap();
-    let dist = dir.path().join("d.csv");
     // 4,500 residents, k = 3, ±20 %: 1,200 – 1,800 per zone.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pianura"))
-        .args(["zones", "--area", area, "--objective", "pmedian", "--k", "3", "--balance", "0.2", "--distances"])
-        .arg(&dist)
-        .args(["--method", "exact", "--json"])
-        .output()
-        .unwrap();
+    let out = pmedian_cli(dir.path(), &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("balance ±20 %: every zone 1\u{202f}200–1\u{202f}800 residents"));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -160,4 +165,27 @@ fn the_cli_reports_a_whole_objective_as_an_integer_on_an_area_without_features()
     assert!(v["value"].is_i64(), "a whole objective is a JSON integer: {}", v["value"]);
     assert_eq!(v["value"].as_i64().unwrap() as f64, best);
     assert_eq!(v["pop_bounds"], serde_json::json!([1200.0, 1800.0]));
+}
+
+#[test]
+fn distances_follow_their_units_when_an_island_is_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    csv_area(dir.path());
+    let plain: serde_json::Value = serde_json::from_slice(&pmedian_cli(dir.path(), &[]).stdout).unwrap();
+    // Unit 0 (listed first, so every row index shifts when it is dropped), 500 residents, no
+    // neighbour, with distances to all nine; --largest-component leaves it out.
+    let units = std::fs::read_to_string(dir.path().join("units.csv")).unwrap();
+    let (header, rows) = units.split_once('\n').unwrap();
+    std::fs::write(dir.path().join("units.csv"), format!("{header}\n0,island,500,9.0,44.0\n{rows}")).unwrap();
+    let mut dist = std::fs::read_to_string(dir.path().join("d.csv")).unwrap();
+    for j in 1..=9 {
+        dist.push_str(&format!("0,{j},{}\n", 1000 + j));
+    }
+    std::fs::write(dir.path().join("d.csv"), dist).unwrap();
+    let out = pmedian_cli(dir.path(), &["--largest-component"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["left_out"], serde_json::json!(["000000"]));
+    // The same nine units, the same distances: the same optimum as without the island.
+    assert_eq!((&v["value"], &v["status"]), (&plain["value"], &plain["status"]));
 }

@@ -1,6 +1,7 @@
 //! Validated configs of the commands whose flags must agree with each other and with the area
 //! (ripgrep's LowArgs → HiArgs): every check of those flags in one place, before any solving.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
@@ -62,7 +63,8 @@ impl ZonesConfig {
             Some(path) => Some(DistanceMatrix::read(path, &t).context("cannot read the distances")?),
             None => None,
         };
-        let codes: Vec<String> = t.units.iter().map(|u| u.istat.clone()).collect();
+        // Each unit's row in the file's matrix, by ISTAT code (the island policy renumbers).
+        let row_of: HashMap<String, usize> = t.units.iter().enumerate().map(|(i, u)| (u.istat.clone(), i)).collect();
         let policy = if args.largest_component { IslandPolicy::LargestComponent } else { IslandPolicy::KeepAll };
         let (t, f, g, left_out) = apply_islands(policy, t, f, args.contiguity.into())?;
         let x = f.standardized();
@@ -74,7 +76,7 @@ impl ZonesConfig {
         if objective.is_travel() {
             let m = match distances {
                 Some(m) => {
-                    let kept: Vec<usize> = t.units.iter().map(|u| codes.iter().position(|c| c == &u.istat).expect("a kept unit")).collect();
+                    let kept: Vec<usize> = t.units.iter().map(|u| row_of[&u.istat]).collect();
                     Array2::from_shape_fn((kept.len(), kept.len()), |(i, j)| m.d[[kept[i], kept[j]]])
                 }
                 None => DistanceMatrix::great_circle(instance.points.as_deref()).context("--objective pmedian/hess")?.d,

@@ -103,6 +103,15 @@ enum Found {
     Solved(Outcome),
 }
 
+impl Found {
+    fn partition(&self) -> &Partition {
+        match self {
+            Found::Witness(p) => p,
+            Found::Solved(o) => &o.partition,
+        }
+    }
+}
+
 /// [`max_p`], ticking `progress` as counts are settled (`max-p count search`, in counts) and
 /// before the final solve.
 ///
@@ -281,10 +290,7 @@ pub fn max_p_with(
                 Err(e) if time_left() > 0.0 && method != Method::Exact => {
                     // The heuristic missed a count the search reached: it starts again from the
                     // search's partition, which meets every bound, and improves it.
-                    let start = match &found {
-                        Found::Witness(w) => w,
-                        Found::Solved(o) => &o.partition,
-                    };
+                    let start = found.partition();
                     match last.check().map_err(SolveError::from).and_then(|c| super::heuristic::solve_from(inst, &cons_p, &c, start)) {
                         Ok(o) => o,
                         Err(_) => {
