@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Great-circle distances between county interior points, for the Hess/p-median benchmarks.
+
+Reads a state's units.csv (istat,name,pop,lon,lat) and writes distances.csv
+(a,b,d) with every unordered pair once, a < b as GEOID text, d = haversine
+distance in km (Earth radius 6371.0088 km, the IUGG mean radius) rounded to
+the nearest integer. Stdlib only.
+
+Usage:
+  county-distances.py benches/data/counties/WV/units.csv [out.csv]
+  county-distances.py --check benches/data/counties/WV      # units/edges/distances sanity
+"""
+import csv
+import math
+import os
+import sys
+from collections import deque
+
+R_KM = 6371.0088
+
+
+def read_units(path):
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [(r["istat"], r["name"], int(r["pop"]), float(r["lon"]), float(r["lat"])) for r in rows]
+
+
+def haversine(lon1, lat1, lon2, lat2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * R_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def write_distances(units_path, out_path):
+    units = sorted(read_units(units_path))
+    n = 0
+    with open(out_path, "w", newline="") as f:
+        f.write("a,b,d\n")
+        for i, (a, _, _, lon1, lat1) in enumerate(units):
+            for b, _, _, lon2, lat2 in units[i + 1:]:
+                f.write(f"{a},{b},{round(haversine(lon1, lat1, lon2, lat2))}\n")
+                n += 1
+    m = len(units)
+    assert n == m * (m - 1) // 2, (n, m)
+    return m, n
+
+
+def check(state_dir):
+    units = read_units(os.path.join(state_dir, "units.csv"))
+    ids = [u[0] for u in units]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids), "units not sorted/unique"
+    adj = {i: set() for i in ids}
+    with open(os.path.join(state_dir, "edges.csv"), newline="") as f:
+        edges = [(r["a"], r["b"]) for r in csv.DictReader(f)]
+    assert edges == sorted(set(edges)), "edges not sorted/unique"
+    for a, b in edges:
+        assert a < b and a in adj and b in adj, (a, b)
+        adj[a].add(b)
+        adj[b].add(a)
+    seen, q = {ids[0]}, deque([ids[0]])
+    while q:
+        for v in adj[q.popleft()]:
+            if v not in seen:
+                seen.add(v)
+                q.append(v)
+    n = len(ids)
+    dist = os.path.join(state_dir, "distances.csv")
+    rows = None
+    if os.path.exists(dist):
+        with open(dist) as f:
+            rows = sum(1 for _ in f) - 1
+        assert rows == n * (n - 1) // 2, (rows, n)
+    pop = sum(u[2] for u in units)
+    print(f"{state_dir}: n={n} edges={len(edges)} connected={len(seen) == n} pop={pop} distance_rows={rows}")
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[0] == "--check":
+        for d in argv[1:]:
+            check(d)
+        return 0
+    if len(argv) not in (1, 2):
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = argv[1] if len(argv) == 2 else os.path.join(os.path.dirname(argv[0]), "distances.csv")
+    m, n = write_distances(argv[0], out)
+    print(f"{out}: {m} units, {n} pairs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
