@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Great-circle distances between county interior points, for the Hess/p-median benchmarks.
 
-Reads a state's units.csv (istat,name,pop,lon,lat) and writes distances.csv
-(a,b,d) with every unordered pair once, a < b as GEOID text, d = haversine
-distance in km (Earth radius 6371.0088 km, the IUGG mean radius) rounded to
-the nearest integer. Stdlib only.
+Reads a state's units.csv (istat,name,pop,lon,lat) -- or any CSV with
+istat,lon,lat such as centroids.csv -- and writes (a,b,d) with every unordered
+pair once, a < b as GEOID text, d = haversine distance in km (Earth radius
+6371.0088 km, the IUGG mean radius) rounded to the nearest integer. Stdlib only.
 
 Usage:
-  county-distances.py benches/data/counties/WV/units.csv [out.csv]
-  county-distances.py --check benches/data/counties/WV      # units/edges/distances sanity
+  county-distances.py benches/data/counties/WV/units.csv            # -> WV/distances.csv
+  county-distances.py benches/data/counties/WV/centroids.csv WV/distances-centroid.csv
+  county-distances.py --check benches/data/counties/WV              # units/edges/distances sanity
 """
 import csv
 import math
@@ -22,7 +23,7 @@ R_KM = 6371.0088
 def read_units(path):
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
-    return [(r["istat"], r["name"], int(r["pop"]), float(r["lon"]), float(r["lat"])) for r in rows]
+    return [(r["istat"], r.get("name", ""), int(r.get("pop") or 0), float(r["lon"]), float(r["lat"])) for r in rows]
 
 
 def haversine(lon1, lat1, lon2, lat2):
@@ -65,12 +66,13 @@ def check(state_dir):
                 seen.add(v)
                 q.append(v)
     n = len(ids)
-    dist = os.path.join(state_dir, "distances.csv")
     rows = None
-    if os.path.exists(dist):
-        with open(dist) as f:
-            rows = sum(1 for _ in f) - 1
-        assert rows == n * (n - 1) // 2, (rows, n)
+    for name in ("distances.csv", "distances-centroid.csv"):
+        dist = os.path.join(state_dir, name)
+        if os.path.exists(dist):
+            with open(dist) as f:
+                rows = sum(1 for _ in f) - 1
+            assert rows == n * (n - 1) // 2, (name, rows, n)
     pop = sum(u[2] for u in units)
     print(f"{state_dir}: n={n} edges={len(edges)} connected={len(seen) == n} pop={pop} distance_rows={rows}")
 
